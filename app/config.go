@@ -1,0 +1,105 @@
+// Package app wires the portal together: configuration, the one route table, and the middleware
+// every request passes (request id, logs, metrics, language, auth, CSRF, limits, policy, errors).
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the portal's configuration, read from environment variables (README, "Configuration").
+type Config struct {
+	Addr          string                   // PORTAL_ADDR
+	DataDir       string                   // PORTAL_DATA_DIR
+	DatabaseURL   string                   // DATABASE_URL
+	MeiliURL      string                   // MEILI_URL
+	MeiliKey      string                   // MEILI_MASTER_KEY
+	Deadlines     map[string]time.Duration // PORTAL_DEADLINES
+	AdminEmail    string                   // PORTAL_ADMIN_EMAIL
+	AdminPassword string                   // PORTAL_ADMIN_PASSWORD
+	TokenTTL      time.Duration            // PORTAL_TOKEN_TTL
+	SessionTTL    time.Duration            // PORTAL_SESSION_TTL
+	AuthRate      int                      // PORTAL_AUTH_RATE: sign-in or sign-up tries per minute per address
+	SecureCookies bool                     // PORTAL_SECURE_COOKIES: set behind HTTPS
+	LogLevel      string                   // PORTAL_LOG_LEVEL
+}
+
+// LoadConfig reads the configuration through getenv (os.Getenv, or a map in tests).
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:          or(getenv("PORTAL_ADDR"), "127.0.0.1:8080"),
+		DataDir:       or(getenv("PORTAL_DATA_DIR"), ".data"),
+		DatabaseURL:   getenv("DATABASE_URL"),
+		MeiliURL:      getenv("MEILI_URL"),
+		MeiliKey:      getenv("MEILI_MASTER_KEY"),
+		AdminEmail:    getenv("PORTAL_ADMIN_EMAIL"),
+		AdminPassword: getenv("PORTAL_ADMIN_PASSWORD"),
+		LogLevel:      or(getenv("PORTAL_LOG_LEVEL"), "info"),
+	}
+	var errs []string
+	var err error
+	if c.Deadlines, err = ParseDeadlines(getenv("PORTAL_DEADLINES")); err != nil {
+		errs = append(errs, err.Error())
+	}
+	durations := []struct {
+		name string
+		into *time.Duration
+		def  time.Duration
+	}{
+		{"PORTAL_TOKEN_TTL", &c.TokenTTL, 30 * 24 * time.Hour},
+		{"PORTAL_SESSION_TTL", &c.SessionTTL, 7 * 24 * time.Hour},
+	}
+	for _, d := range durations {
+		*d.into = d.def
+		if v := getenv(d.name); v != "" {
+			if *d.into, err = time.ParseDuration(v); err != nil || *d.into <= 0 {
+				errs = append(errs, fmt.Sprintf("%s=%q is not a positive duration such as 24h", d.name, v))
+			}
+		}
+	}
+	c.AuthRate = 60
+	if v := getenv("PORTAL_AUTH_RATE"); v != "" {
+		if c.AuthRate, err = strconv.Atoi(v); err != nil || c.AuthRate < 1 {
+			errs = append(errs, fmt.Sprintf("PORTAL_AUTH_RATE=%q is not a positive number", v))
+		}
+	}
+	if v := getenv("PORTAL_SECURE_COOKIES"); v != "" {
+		if c.SecureCookies, err = strconv.ParseBool(v); err != nil {
+			errs = append(errs, fmt.Sprintf("PORTAL_SECURE_COOKIES=%q is not true or false", v))
+		}
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		errs = append(errs, "PORTAL_ADMIN_EMAIL and PORTAL_ADMIN_PASSWORD go together")
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// ParseDeadlines reads "complaint.respond=3s,claim.answer=10m" into a map.
+func ParseDeadlines(s string) (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(part, "=")
+		d, err := time.ParseDuration(strings.TrimSpace(value))
+		if !ok || strings.TrimSpace(name) == "" || err != nil || d <= 0 {
+			return nil, fmt.Errorf("PORTAL_DEADLINES: %q is not name=duration (e.g. complaint.respond=3s)", part)
+		}
+		out[strings.TrimSpace(name)] = d
+	}
+	return out, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

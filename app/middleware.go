@@ -1,0 +1,136 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/hzcbec/portal/handlers"
+	"github.com/hzcbec/portal/models"
+)
+
+// accessLog writes one JSON line per request, with its request id and caller.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	attrs := []any{"method", c.Method(), "path", c.Path(), "status", s.statusOf(c, err),
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", c.Locals("requestid")}
+	if u, ok := c.Locals(handlers.UserKey).(*models.User); ok {
+		attrs = append(attrs, "user_id", u.ID)
+	}
+	slog.Info("request", attrs...)
+	return err
+}
+
+// statusOf is the status a request ends with; when the chain returned an error the error handler
+// has not run yet, so it is the status that handler will choose.
+func (s *Server) statusOf(c *fiber.Ctx, err error) int {
+	if err != nil {
+		return s.problemOf("en", err).Status
+	}
+	return c.Response().StatusCode()
+}
+
+// authenticate finds the caller: a bearer token first, then the session cookie. A bad bearer
+// token is refused at once; a stale cookie only makes the caller anonymous.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	if token := handlers.BearerToken(c); token != "" {
+		u, err := s.store.UserByToken(c.UserContext(), token)
+		if err != nil {
+			return err
+		}
+		c.Locals(handlers.UserKey, u)
+		return c.Next()
+	}
+	if c.Get(fiber.HeaderAuthorization) != "" {
+		return models.Errorf(models.EUNAUTH, "bad_token")
+	}
+	if secret := c.Cookies(handlers.SessionCookie); secret != "" {
+		u, err := s.store.UserBySession(c.UserContext(), secret)
+		switch {
+		case err == nil:
+			c.Locals(handlers.UserKey, u)
+			c.Locals(handlers.SessionKey, strings.Clone(secret))
+		case models.ErrorCode(err) == models.EUNAUTH:
+			c.ClearCookie(handlers.SessionCookie)
+		default:
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// csrf protects every request that a browser's cookie could authorise: forms on the pages and
+// API calls made with the session cookie. The token lives in a cookie and must come back in the
+// form field _csrf or the X-CSRF-Token header (double submit); SameSite=Lax cookies add a second wall.
+func (s *Server) csrf(c *fiber.Ctx) error {
+	token := c.Cookies(handlers.CSRFCookie)
+	if token == "" {
+		b := make([]byte, 24)
+		_, _ = rand.Read(b)
+		token = base64.RawURLEncoding.EncodeToString(b)
+		c.Cookie(&fiber.Cookie{Name: handlers.CSRFCookie, Value: token, Path: "/", HTTPOnly: true,
+			SameSite: fiber.CookieSameSiteLaxMode, Secure: s.cfg.SecureCookies})
+	} else {
+		token = strings.Clone(token)
+	}
+	c.Locals(handlers.CSRFKey, token)
+	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead || c.Method() == fiber.MethodOptions
+	api := strings.HasPrefix(c.Path(), "/api/")
+	byCookie := c.Locals(handlers.SessionKey) != nil
+	if safe || (api && !byCookie) {
+		return c.Next()
+	}
+	sent := c.Get("X-CSRF-Token")
+	if sent == "" {
+		sent = c.FormValue("_csrf")
+	}
+	if sent == "" || c.Cookies(handlers.CSRFCookie) == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+		return &models.Error{Code: models.EFORBIDDEN, Message: "csrf"}
+	}
+	return c.Next()
+}
+
+// authLimiter caps sign-in and sign-up tries per client address (sliding window of a minute).
+func (s *Server) authLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:               s.cfg.AuthRate,
+		Expiration:        time.Minute,
+		LimiterMiddleware: limiter.SlidingWindow{},
+		KeyGenerator:      func(c *fiber.Ctx) string { return c.IP() },
+		LimitReached: func(c *fiber.Ctx) error {
+			return &models.Error{Code: models.ETOOMANY, Message: "rate_limited", RetryAfter: 60}
+		},
+	})
+}
+
+// guard asks the access policy whether the caller may do act on obj. The public gets 401 where
+// signing in could help; a signed-in caller who may not gets 403.
+func (s *Server) guard(obj, act string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, _ := c.Locals(handlers.UserKey).(*models.User)
+		roles, dom := []string{"public"}, "-"
+		if u != nil {
+			roles = u.Roles
+			if u.Jurisdiction != nil {
+				dom = *u.Jurisdiction
+			}
+		}
+		if s.policy.Allowed(roles, dom, obj, act, "-") {
+			return c.Next()
+		}
+		if u == nil {
+			if wantsPage(c) && c.Method() == fiber.MethodGet {
+				return c.Redirect("/signin", fiber.StatusSeeOther)
+			}
+			return models.Errorf(models.EUNAUTH, "signin_required")
+		}
+		return models.Errorf(models.EFORBIDDEN, "forbidden")
+	}
+}

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// Route is one line of the route table: where, what it does, and what the access policy is asked
+// (object kind and action) before the handler runs.
+type Route struct {
+	Method  string
+	Path    string
+	Obj     string
+	Act     string
+	Handler fiber.Handler
+	Summary string
+	// Limited routes share the per-address limit on sign-in and sign-up tries.
+	Limited bool
+}
+
+// Routes is the one route table. Every request passes the policy check named on its line.
+func (s *Server) Routes() []Route {
+	h := s.handlers
+	return []Route{
+		// Operations
+		{Method: "GET", Path: "/healthz", Obj: "system", Act: "read", Handler: h.Healthz, Summary: "Liveness"},
+		{Method: "GET", Path: "/readyz", Obj: "system", Act: "read", Handler: h.Readyz, Summary: "Readiness: database and search reachable"},
+		{Method: "GET", Path: "/metrics", Obj: "system", Act: "read", Handler: s.metricsHandler(), Summary: "Prometheus metrics"},
+		{Method: "GET", Path: "/api/openapi.json", Obj: "system", Act: "read", Handler: h.OpenAPIDocument, Summary: "This API as OpenAPI 3"},
+
+		// Accounts
+		{Method: "POST", Path: "/api/v1/auth/register", Obj: "account", Act: "register", Handler: h.Register, Summary: "Create a consumer account", Limited: true},
+		{Method: "POST", Path: "/api/v1/auth/login", Obj: "account", Act: "login", Handler: h.Login, Summary: "Sign in for a bearer token", Limited: true},
+		{Method: "POST", Path: "/api/v1/auth/logout", Obj: "account", Act: "logout", Handler: h.Logout, Summary: "Revoke the bearer token"},
+		{Method: "GET", Path: "/api/v1/me", Obj: "account", Act: "read", Handler: h.Me, Summary: "The signed-in user"},
+		{Method: "GET", Path: "/api/v1/jurisdictions", Obj: "jurisdiction", Act: "read", Handler: h.Jurisdictions, Summary: "Hangzhou's 13 districts and counties"},
+
+		// Administration
+		{Method: "GET", Path: "/api/v1/admin/users", Obj: "user", Act: "read", Handler: h.ListUsers, Summary: "List accounts"},
+		{Method: "POST", Path: "/api/v1/admin/users", Obj: "user", Act: "create", Handler: h.CreateUser, Summary: "Create an account of any role"},
+		{Method: "GET", Path: "/api/v1/admin/policies", Obj: "policy", Act: "read", Handler: h.ListPolicies, Summary: "The access policy"},
+		{Method: "POST", Path: "/api/v1/admin/policies", Obj: "policy", Act: "create", Handler: h.AddPolicy, Summary: "Add an access rule"},
+		{Method: "DELETE", Path: "/api/v1/admin/policies", Obj: "policy", Act: "delete", Handler: h.DeletePolicy, Summary: "Remove an access rule"},
+		{Method: "GET", Path: "/api/v1/admin/audit", Obj: "audit", Act: "read", Handler: h.Audit, Summary: "The audit trail; ?verify=true walks the hash chain"},
+
+		// Pages
+		{Method: "GET", Path: "/", Obj: "page", Act: "read", Handler: h.Home, Summary: "Home page"},
+		{Method: "GET", Path: "/signin", Obj: "page", Act: "read", Handler: h.SigninPage, Summary: "Sign-in page"},
+		{Method: "POST", Path: "/signin", Obj: "account", Act: "login", Handler: h.Signin, Summary: "Sign in (form)", Limited: true},
+		{Method: "GET", Path: "/signup", Obj: "page", Act: "read", Handler: h.SignupPage, Summary: "Sign-up page"},
+		{Method: "POST", Path: "/signup", Obj: "account", Act: "register", Handler: h.Signup, Summary: "Sign up (form)", Limited: true},
+		{Method: "POST", Path: "/signout", Obj: "account", Act: "logout", Handler: h.Signout, Summary: "Sign out (form)"},
+		{Method: "POST", Path: "/lang", Obj: "account", Act: "language", Handler: h.SetLanguage, Summary: "Switch the language (form)"},
+		{Method: "GET", Path: "/account", Obj: "account", Act: "read", Handler: h.AccountPage, Summary: "My account page"},
+		{Method: "GET", Path: "/admin/audit", Obj: "audit", Act: "read", Handler: h.AuditPage, Summary: "Audit trail page"},
+		{Method: "GET", Path: "/static/*", Obj: "asset", Act: "read", Handler: s.staticHandler(), Summary: "Stylesheets and scripts"},
+	}
+}

@@ -1,0 +1,112 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Credentials are opaque random strings handed to a client: API bearer tokens and browser
+// session cookies. Only their SHA-256 is stored, so a copy of the database opens no account.
+
+// newSecret returns a 256-bit random string and its SHA-256.
+func newSecret(prefix string) (string, Hash) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand never fails on Linux
+	secret := prefix + base64.RawURLEncoding.EncodeToString(b)
+	return secret, hashSecret(secret)
+}
+
+func hashSecret(secret string) Hash {
+	sum := sha256.Sum256([]byte(secret))
+	return sum[:]
+}
+
+// IssueToken creates a bearer token for the user, valid for ttl.
+func (s *Store) IssueToken(ctx context.Context, userID string, ttl time.Duration) (string, error) {
+	token, hash := newSecret("pt_")
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Exec("INSERT INTO api_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+			hash, userID, time.Now().Add(ttl)).Error
+		if err != nil {
+			return err
+		}
+		return audit(tx, Actor{UserID: userID}, "token.issue", "user", userID, nil, map[string]any{"expires_in": ttl.String()})
+	})
+	return token, err
+}
+
+// UserByToken returns the user a bearer token belongs to; an unknown or expired token is EUNAUTH.
+func (s *Store) UserByToken(ctx context.Context, token string) (*User, error) {
+	return s.userByCredential(ctx, "api_tokens", "token_hash", token)
+}
+
+// RevokeToken ends a bearer token.
+func (s *Store) RevokeToken(ctx context.Context, userID, token string) error {
+	return s.revoke(ctx, "api_tokens", "token_hash", "token.revoke", userID, token)
+}
+
+// StartSession creates a browser session for the user, valid for ttl.
+func (s *Store) StartSession(ctx context.Context, userID string, ttl time.Duration) (string, error) {
+	secret, hash := newSecret("ps_")
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Exec("INSERT INTO web_sessions (session_hash, user_id, expires_at) VALUES (?, ?, ?)",
+			hash, userID, time.Now().Add(ttl)).Error
+		if err != nil {
+			return err
+		}
+		return audit(tx, Actor{UserID: userID}, "session.start", "user", userID, nil, nil)
+	})
+	return secret, err
+}
+
+// UserBySession returns the user a session cookie belongs to; an unknown or expired one is EUNAUTH.
+func (s *Store) UserBySession(ctx context.Context, secret string) (*User, error) {
+	return s.userByCredential(ctx, "web_sessions", "session_hash", secret)
+}
+
+// EndSession signs a browser session out.
+func (s *Store) EndSession(ctx context.Context, userID, secret string) error {
+	return s.revoke(ctx, "web_sessions", "session_hash", "session.end", userID, secret)
+}
+
+// table and column are constants of this file, never input.
+func (s *Store) userByCredential(ctx context.Context, table, column, secret string) (*User, error) {
+	var u User
+	res := s.db.WithContext(ctx).Raw(`SELECT users.* FROM `+table+` c JOIN users ON users.id = c.user_id
+		WHERE c.`+column+` = ? AND c.expires_at > now()`, hashSecret(secret)).Scan(&u)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(EUNAUTH, "bad_token")
+	}
+	return &u, nil
+}
+
+func (s *Store) revoke(ctx context.Context, table, column, action, userID, secret string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`DELETE FROM `+table+` WHERE `+column+` = ? AND user_id = ?`, hashSecret(secret), userID)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return audit(tx, Actor{UserID: userID}, action, "user", userID, nil, nil)
+	})
+}
+
+// DeleteExpiredCredentials removes tokens and sessions past their expiry and says how many.
+func (s *Store) DeleteExpiredCredentials(ctx context.Context) (int64, error) {
+	var n int64
+	for _, table := range []string{"api_tokens", "web_sessions"} {
+		res := s.db.WithContext(ctx).Exec(`DELETE FROM ` + table + ` WHERE expires_at <= now()`)
+		if res.Error != nil {
+			return n, res.Error
+		}
+		n += res.RowsAffected
+	}
+	return n, nil
+}

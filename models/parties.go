@@ -1,0 +1,37 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Party is a firm in the supply chain: manufacturer, importer, platform, merchant, lab, ...
+type Party struct {
+	ID               string    `json:"id"`
+	Kind             string    `json:"kind"`
+	Name             string    `json:"name"`
+	NameEn           string    `json:"name_en"`
+	Country          string    `json:"country"`
+	RegistrationCode string    `json:"registration_code"`
+	Jurisdiction     *string   `json:"jurisdiction"`
+	Address          string    `json:"address"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"-"`
+}
+
+// EnsureParty creates a party with a fixed id unless it exists (demo data). It reports whether it created it.
+func (s *Store) EnsureParty(ctx context.Context, actor Actor, p Party) (bool, error) {
+	created := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&p)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		created = true
+		return audit(tx, actor, "party.create", "party", p.ID, nil, p)
+	})
+	return created, err
+}

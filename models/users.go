@@ -1,0 +1,270 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Roles a user can hold (API.md, "Accounts").
+const (
+	RoleConsumer   = "consumer"
+	RoleMerchant   = "merchant"
+	RolePlatform   = "platform"
+	RoleInspector  = "inspector"
+	RoleArbitrator = "arbitrator"
+	RoleAdmin      = "admin"
+)
+
+// AllRoles lists the roles in the order the pages show them.
+var AllRoles = []string{RoleConsumer, RoleMerchant, RolePlatform, RoleInspector, RoleArbitrator, RoleAdmin}
+
+// Locales the portal speaks; the first is the default.
+var Locales = []string{"zh-CN", "en"}
+
+// Roles is a Postgres text[] of role names (which never contain commas, quotes or braces).
+type Roles []string
+
+// Value writes the array literal.
+func (r Roles) Value() (driver.Value, error) { return "{" + strings.Join(r, ",") + "}", nil }
+
+// Scan reads the array literal.
+func (r *Roles) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("roles: cannot scan %T", src)
+	}
+	s = strings.Trim(s, "{}")
+	*r = nil
+	if s != "" {
+		*r = strings.Split(s, ",")
+	}
+	return nil
+}
+
+// Has tells whether the user holds a role.
+func (r Roles) Has(role string) bool {
+	for _, x := range r {
+		if x == role {
+			return true
+		}
+	}
+	return false
+}
+
+// User is an account of any role.
+type User struct {
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	PasswordHash string    `json:"-"`
+	Roles        Roles     `json:"roles" gorm:"type:text[]"`
+	Jurisdiction *string   `json:"jurisdiction"`
+	PartyID      *string   `json:"party_id"`
+	Locale       string    `json:"locale"`
+	FailedLogins int       `json:"-"`
+	LockedUntil  *time.Time `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"-"`
+}
+
+// auditSummary is what the audit trail keeps of a user: never the password hash.
+func (u *User) auditSummary() map[string]any {
+	return map[string]any{"email": u.Email, "name": u.Name, "roles": u.Roles,
+		"jurisdiction": u.Jurisdiction, "party_id": u.PartyID, "locale": u.Locale}
+}
+
+// NewUser is what an admin (or the command line) gives to create an account of any role.
+type NewUser struct {
+	Email        string   `json:"email" validate:"required,email,max=254"`
+	Password     string   `json:"password" validate:"required,min=10,max=200"`
+	Name         string   `json:"name" validate:"required,max=100"`
+	Roles        []string `json:"roles" validate:"required,min=1,dive,oneof=consumer merchant platform inspector arbitrator admin"`
+	Jurisdiction *string  `json:"jurisdiction" validate:"omitempty,numeric,len=6"`
+	PartyID      *string  `json:"party_id" validate:"omitempty,max=64"`
+	Locale       string   `json:"locale" validate:"omitempty,oneof=zh-CN en"`
+}
+
+// Registration is what anyone gives to sign up; the role is always consumer.
+type Registration struct {
+	Email    string `json:"email" validate:"required,email,max=254"`
+	Password string `json:"password" validate:"required,min=10,max=200"`
+	Name     string `json:"name" validate:"required,max=100"`
+	Locale   string `json:"locale" validate:"omitempty,oneof=zh-CN en"`
+}
+
+// Register creates a consumer account.
+func (s *Store) Register(ctx context.Context, in Registration) (*User, error) {
+	return s.CreateUser(ctx, Actor{}, NewUser{Email: in.Email, Password: in.Password, Name: in.Name,
+		Roles: []string{RoleConsumer}, Locale: in.Locale})
+}
+
+// CreateUser creates an account. A merchant or platform user must belong to a party, an inspector
+// to a jurisdiction. An empty actor means the user creates themself (registration).
+func (s *Store) CreateUser(ctx context.Context, actor Actor, in NewUser) (*User, error) {
+	in.Email = strings.TrimSpace(in.Email)
+	in.Name = strings.TrimSpace(in.Name)
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	if err := checkRoleTies(in); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{ID: newID(), Email: in.Email, Name: in.Name, PasswordHash: hash, Roles: in.Roles,
+		Jurisdiction: in.Jurisdiction, PartyID: in.PartyID, Locale: in.Locale}
+	if u.Locale == "" {
+		u.Locale = Locales[0]
+	}
+	if actor.UserID == "" {
+		actor.UserID = u.ID
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(u).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "user.create", "user", u.ID, nil, u.auditSummary())
+	})
+	switch {
+	case isUniqueViolation(err):
+		return nil, &Error{Code: ECONFLICT, Message: "email_taken", Fields: []FieldError{{Field: "email", Rule: "unique"}}}
+	case isForeignKeyViolation(err):
+		field := "party_id"
+		if strings.Contains(err.Error(), "jurisdiction") {
+			field = "jurisdiction"
+		}
+		return nil, Invalid(FieldError{Field: field, Rule: "exists"})
+	case err != nil:
+		return nil, err
+	}
+	return u, nil
+}
+
+func checkRoleTies(in NewUser) error {
+	var fields []FieldError
+	roles := Roles(in.Roles)
+	if (roles.Has(RoleMerchant) || roles.Has(RolePlatform)) && (in.PartyID == nil || *in.PartyID == "") {
+		fields = append(fields, FieldError{Field: "party_id", Rule: "required_for_role"})
+	}
+	if roles.Has(RoleInspector) && (in.Jurisdiction == nil || *in.Jurisdiction == "") {
+		fields = append(fields, FieldError{Field: "jurisdiction", Rule: "required_for_role"})
+	}
+	if len(fields) > 0 {
+		return Invalid(fields...)
+	}
+	return nil
+}
+
+// UserByID loads one user.
+func (s *Store) UserByID(ctx context.Context, id string) (*User, error) {
+	var u User
+	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&u)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &u, nil
+}
+
+// UserByEmail loads one user by e-mail, case-insensitively.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	res := s.db.WithContext(ctx).Where("lower(email) = lower(?)", strings.TrimSpace(email)).Limit(1).Find(&u)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &u, nil
+}
+
+// ListUsers pages through accounts, oldest first.
+func (s *Store) ListUsers(ctx context.Context, page Page) ([]User, *string, error) {
+	q := s.db.WithContext(ctx).Order("id").Limit(page.Limit + 1)
+	if page.Cursor != "" {
+		q = q.Where("id > ?", page.Cursor)
+	}
+	var users []User
+	if err := q.Find(&users).Error; err != nil {
+		return nil, nil, err
+	}
+	return pageOf(users, page.Limit, func(u User) string { return u.ID })
+}
+
+// Failed sign-ins allowed before each further failure adds a growing wait.
+const (
+	freeLoginFailures = 3
+	maxLoginDelay     = 15 * time.Minute
+)
+
+// Authenticate checks an e-mail and password. After a few failures in a row every further
+// failure doubles the wait before the next try; while waiting, tries are refused unchecked.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if ErrorCode(err) == ENOTFOUND {
+		// Spend the same time as a real check, so timing does not reveal which e-mails exist.
+		_, _ = CheckPassword(password, dummyHash)
+		return nil, Errorf(EUNAUTH, "bad_credentials")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		return nil, &Error{Code: ETOOMANY, Message: "login_delayed", RetryAfter: int(math.Ceil(u.LockedUntil.Sub(now).Seconds()))}
+	}
+	ok, err := CheckPassword(password, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if u.FailedLogins > 0 {
+			err = s.db.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).
+				Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error
+		}
+		return u, err
+	}
+	// Counted in SQL so that concurrent failures all count.
+	err = s.db.WithContext(ctx).Exec(`UPDATE users SET failed_logins = failed_logins + 1,
+		locked_until = CASE WHEN failed_logins + 1 >= ? THEN now() + least(interval '1 second' * power(2, failed_logins + 1 - ?), ?::interval) END
+		WHERE id = ?`, freeLoginFailures, freeLoginFailures, fmt.Sprintf("%d seconds", int(maxLoginDelay.Seconds())), u.ID).Error
+	if err != nil {
+		return nil, err
+	}
+	return nil, Errorf(EUNAUTH, "bad_credentials")
+}
+
+// EnsureAdmin makes sure an admin account with this e-mail exists (PORTAL_ADMIN_EMAIL); an
+// existing account keeps its password. It reports whether it created one.
+func (s *Store) EnsureAdmin(ctx context.Context, email, password string) (bool, error) {
+	_, err := s.UserByEmail(ctx, email)
+	if err == nil {
+		return false, nil
+	}
+	if ErrorCode(err) != ENOTFOUND {
+		return false, err
+	}
+	_, err = s.CreateUser(ctx, SystemActor, NewUser{Email: email, Password: password, Name: "Administrator",
+		Roles: []string{RoleAdmin}})
+	if ErrorCode(err) == ECONFLICT { // another instance made it at the same moment
+		return false, nil
+	}
+	return err == nil, err
+}
+

@@ -1,0 +1,49 @@
+package models
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// validate checks struct tags; field errors use the JSON names a client sent.
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	return v
+}
+
+// Validate checks a struct's `validate` tags and returns EINVALID naming every bad field.
+func Validate(in any) error {
+	err := validate.Struct(in)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return err
+	}
+	fields := make([]FieldError, 0, len(verrs))
+	for _, fe := range verrs {
+		fields = append(fields, FieldError{Field: fieldPath(fe.Namespace()), Rule: fe.Tag(), Param: fe.Param()})
+	}
+	return Invalid(fields...)
+}
+
+// fieldPath drops the struct name from a validator namespace: "NewUser.roles[0]" → "roles[0]".
+func fieldPath(ns string) string {
+	if _, rest, ok := strings.Cut(ns, "."); ok {
+		return rest
+	}
+	return ns
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make run`: bring up PostgreSQL and Meilisearch under $PORTAL_DATA_DIR (default .data), build
+# the portal, migrate, seed, and serve until Ctrl-C; then stop whatever this run started.
+# Everything else (PORTAL_ADDR, DATABASE_URL, MEILI_URL, ...) passes through the environment.
+set -euo pipefail
+
+cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
+
+export PORTAL_DATA_DIR="${PORTAL_DATA_DIR:-.data}"
+
+# Set before the stack comes up, so an interrupt during start-up exits through the EXIT trap.
+started=''
+cleanup() {
+	# Only what this run brought up: a stack that was already running (say a second terminal,
+	# or a DATABASE_URL pointing elsewhere) is left alone.
+	if [[ -n "$started" ]]; then
+		# shellcheck disable=SC2086 # word splitting is the point: "pg meili" -> two arguments
+		scripts/stack.sh stop $started || true
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+stack_env="$(scripts/stack.sh env)"
+eval "$stack_env"
+started="$PORTAL_STACK_STARTED"
+
+bin="$PORTAL_DATA_DIR/bin/portal"
+echo "run: building $bin" >&2
+go build -o "$bin" .
+
+"$bin" migrate
+"$bin" seed
+
+# Not exec: the shell has to outlive the server to run the EXIT trap. Job control (set -m)
+# puts the server in its own process group, so a terminal Ctrl-C reaches only this shell and
+# the server gets exactly one signal, the one forwarded below, instead of two.
+set -m
+"$bin" serve &
+serve_pid=$!
+set +m
+
+forward() { kill -s "$1" "$serve_pid" 2>/dev/null || true; }
+trap 'forward INT' INT
+trap 'forward TERM' TERM
+
+# A trapped signal interrupts `wait` (status > 128) while the server is still shutting down
+# gracefully; keep waiting until it has really exited, then pass its status on.
+set +e
+wait "$serve_pid"
+status=$?
+while ((status > 128)) && kill -0 "$serve_pid" 2>/dev/null; do
+	wait "$serve_pid"
+	status=$?
+done
+set -e
+exit "$status"

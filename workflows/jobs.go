@@ -1,0 +1,52 @@
+// Package workflows owns the state machines (states, actions, who may act, deadlines) and the
+// background jobs that carry deadlines and after-commit work, on River.
+package workflows
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/hzcbec/portal/models"
+)
+
+// NewJobs builds the River client with every worker and periodic job of the portal.
+func NewJobs(store *models.Store) (*river.Client[pgx.Tx], error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &CleanupWorker{store: store})
+	return river.NewClient(riverpgxv5.New(store.Pool()), &river.Config{
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+		Logger: slog.Default(),
+	})
+}
+
+// CleanupArgs asks for expired bearer tokens and browser sessions to be deleted.
+type CleanupArgs struct{}
+
+// Kind names the job in River's table.
+func (CleanupArgs) Kind() string { return "cleanup_expired_credentials" }
+
+// CleanupWorker deletes expired credentials, hourly.
+type CleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	store *models.Store
+}
+
+// Work runs one cleanup.
+func (w *CleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
+	n, err := w.store.DeleteExpiredCredentials(ctx)
+	if err == nil && n > 0 {
+		slog.Info("expired credentials deleted", "count", n)
+	}
+	return err
+}
