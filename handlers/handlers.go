@@ -16,10 +16,10 @@ import (
 
 // Keys of values the middleware leaves in the request (c.Locals) and the cookies the pages use.
 const (
-	UserKey       = "user"        // *models.User of the signed-in caller, absent for the public
-	SessionKey    = "session"     // the session cookie value when the caller came by cookie
-	LangKey       = "lang"        // "zh-CN" or "en"
-	CSRFKey       = "csrf"        // the CSRF token the forms of this page must carry
+	UserKey       = "user"    // *models.User of the signed-in caller, absent for the public
+	SessionKey    = "session" // the session cookie value when the caller came by cookie
+	LangKey       = "lang"    // "zh-CN" or "en"
+	CSRFKey       = "csrf"    // the CSRF token the forms of this page must carry
 	SessionCookie = "portal_session"
 	CSRFCookie    = "portal_csrf"
 	LangCookie    = "portal_lang"

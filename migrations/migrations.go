@@ -5,8 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"embed"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/pressly/goose/v3"

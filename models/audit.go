@@ -31,10 +31,36 @@ type AuditRecord struct {
 	Action     string          `json:"action"`
 	ObjectType string          `json:"object_type"`
 	ObjectID   string          `json:"object_id"`
-	Before     json.RawMessage `json:"before"`
-	After      json.RawMessage `json:"after"`
+	Before     JSONText        `json:"before"`
+	After      JSONText        `json:"after"`
 	PrevHash   Hash            `json:"prev_hash"`
 	Hash       Hash            `json:"hash"`
+}
+
+// JSONText is JSON kept byte for byte as written (a json column), nil for SQL NULL.
+type JSONText []byte
+
+// MarshalJSON writes the JSON itself.
+func (j JSONText) MarshalJSON() ([]byte, error) {
+	if j == nil {
+		return []byte("null"), nil
+	}
+	return j, nil
+}
+
+// Scan reads a json column as text.
+func (j *JSONText) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*j = nil
+	case string:
+		*j = JSONText(v)
+	case []byte:
+		*j = append(JSONText(nil), v...)
+	default:
+		return fmt.Errorf("json text: cannot scan %T", src)
+	}
+	return nil
 }
 
 // Hash is a SHA-256 digest, shown in hex.
@@ -100,14 +126,14 @@ func audit(tx *gorm.DB, actor Actor, action, objectType, objectID string, before
 		nullJSON(rec.Before), nullJSON(rec.After), rec.PrevHash, rec.Hash).Error
 }
 
-func summary(v any) (json.RawMessage, error) {
+func summary(v any) (JSONText, error) {
 	if v == nil {
 		return nil, nil
 	}
 	return json.Marshal(v)
 }
 
-func nullJSON(b json.RawMessage) any {
+func nullJSON(b JSONText) any {
 	if b == nil {
 		return nil
 	}

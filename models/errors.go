@@ -7,10 +7,10 @@ import (
 
 // Error codes carried by domain errors; app/ maps each to an HTTP status.
 const (
-	EINVALID   = "invalid"    // well-formed but invalid input: Fields names what is wrong
-	ENOTFOUND  = "not_found"  // no such thing, or the caller may not see it
-	ECONFLICT  = "conflict"   // a duplicate, or not valid in the current state
-	EFORBIDDEN = "forbidden"  // the caller may see it but may not do this
+	EINVALID   = "invalid"   // well-formed but invalid input: Fields names what is wrong
+	ENOTFOUND  = "not_found" // no such thing, or the caller may not see it
+	ECONFLICT  = "conflict"  // a duplicate, or not valid in the current state
+	EFORBIDDEN = "forbidden" // the caller may see it but may not do this
 	EUNAUTH    = "unauthorized"
 	ETOOMANY   = "too_many_requests"
 	EINTERNAL  = "internal"

@@ -21,7 +21,9 @@ var policyModel string
 // state?" from the Casbin rules stored in Postgres. The database is the truth; the enforcer is its
 // in-memory copy, reloaded whenever the rules change (LISTEN policy_changed).
 type Policy struct {
-	enforcer *casbin.SyncedEnforcer
+	// A cached enforcer: decisions repeat (few roles, kinds, actions and states), and the
+	// cache is dropped on every reload.
+	enforcer *casbin.SyncedCachedEnforcer
 }
 
 // Rule is one policy line: ptype "p" (sub, dom, obj, act, state) or "g" (role, inherited role, dom).
@@ -48,7 +50,7 @@ func (s *Store) LoadPolicy() (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := casbin.NewSyncedEnforcer(m, a)
+	e, err := casbin.NewSyncedCachedEnforcer(m, a)
 	if err != nil {
 		return nil, fmt.Errorf("loading the access policy: %w", err)
 	}
@@ -75,8 +77,14 @@ func (p *Policy) Allowed(roles []string, dom, obj, act, state string) bool {
 	return false
 }
 
-// Reload reads the rules again from the database.
-func (p *Policy) Reload() error { return p.enforcer.LoadPolicy() }
+// Reload reads the rules again from the database. The cache is dropped again afterwards: a
+// decision made while loading may have been cached from the old rules.
+func (p *Policy) Reload() error {
+	if err := p.enforcer.LoadPolicy(); err != nil {
+		return err
+	}
+	return p.enforcer.InvalidateCache()
+}
 
 // Rules lists every rule, "p" lines first.
 func (p *Policy) Rules() ([]Rule, error) {
@@ -120,7 +128,14 @@ func (s *Store) AddRule(ctx context.Context, actor Actor, r Rule) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		exists, err := ruleExists(tx, r)
+		if err != nil {
+			return err
+		}
+		if exists {
+			return Errorf(ECONFLICT, "rule_exists")
+		}
 		a, err := policyAdapter(tx)
 		if err != nil {
 			return err
@@ -130,10 +145,16 @@ func (s *Store) AddRule(ctx context.Context, actor Actor, r Rule) error {
 		}
 		return audit(tx, actor, "policy.add", "policy", r.PType, nil, r)
 	})
-	if isUniqueViolation(err) {
-		return Errorf(ECONFLICT, "rule_exists")
+}
+
+func ruleExists(tx *gorm.DB, r Rule) (bool, error) {
+	var n int64
+	q := tx.Table("casbin_rule").Where("ptype = ?", r.PType)
+	for i, v := range r.Values {
+		q = q.Where(fmt.Sprintf("v%d = ?", i), v)
 	}
-	return err
+	err := q.Count(&n).Error
+	return n > 0, err
 }
 
 // RemoveRule deletes a rule and records it in the audit trail; an unknown rule is ENOTFOUND.
@@ -142,15 +163,11 @@ func (s *Store) RemoveRule(ctx context.Context, actor Actor, r Rule) error {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		q := tx.Table("casbin_rule").Where("ptype = ?", r.PType)
-		for i, v := range r.Values {
-			q = q.Where(fmt.Sprintf("v%d = ?", i), v)
-		}
-		if err := q.Count(&n).Error; err != nil {
+		exists, err := ruleExists(tx, r)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if !exists {
 			return Errorf(ENOTFOUND, "not_found")
 		}
 		a, err := policyAdapter(tx)

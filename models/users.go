@@ -64,18 +64,18 @@ func (r Roles) Has(role string) bool {
 
 // User is an account of any role.
 type User struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	PasswordHash string    `json:"-"`
-	Roles        Roles     `json:"roles" gorm:"type:text[]"`
-	Jurisdiction *string   `json:"jurisdiction"`
-	PartyID      *string   `json:"party_id"`
-	Locale       string    `json:"locale"`
-	FailedLogins int       `json:"-"`
+	ID           string     `json:"id"`
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	PasswordHash string     `json:"-"`
+	Roles        Roles      `json:"roles" gorm:"type:text[]"`
+	Jurisdiction *string    `json:"jurisdiction"`
+	PartyID      *string    `json:"party_id"`
+	Locale       string     `json:"locale"`
+	FailedLogins int        `json:"-"`
 	LockedUntil  *time.Time `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"-"`
 }
 
 // auditSummary is what the audit trail keeps of a user: never the password hash.
@@ -267,4 +267,3 @@ func (s *Store) EnsureAdmin(ctx context.Context, email, password string) (bool, 
 	}
 	return err == nil, err
 }
-
