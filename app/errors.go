@@ -122,8 +122,5 @@ func codeOfStatus(status int) string {
 // wantsPage tells a browser page request from an API call.
 func wantsPage(c *fiber.Ctx) bool {
 	p := c.Path()
-	if strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
-		return false
-	}
-	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || c.Method() == fiber.MethodPost
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
 }
