@@ -32,6 +32,26 @@ func New(tb testing.TB) string {
 	return dsn
 }
 
+// NewEmpty returns the URL of a fresh database without any migration, dropped when the test ends.
+func NewEmpty(tb testing.TB) string {
+	tb.Helper()
+	ctx := context.Background()
+	admin := os.Getenv("DATABASE_URL")
+	if admin == "" {
+		tb.Fatal("DATABASE_URL is not set: run the tests with `make test`, which starts Postgres")
+	}
+	name := "test_empty_" + randomSuffix()
+	if err := execAdmin(ctx, admin, "CREATE DATABASE "+name); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = execAdmin(context.Background(), admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
+	dsn, err := withDatabase(admin, name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dsn
+}
+
 // Create makes a fresh migrated database and returns its URL and a function that drops it.
 // TestMain functions use it to give a whole package one database.
 func Create(ctx context.Context) (string, func(), error) {
