@@ -236,3 +236,31 @@ func TestCSRFGuardsFormsAndCookieSessions(t *testing.T) {
 		t.Fatalf("me after the session ended: %d", r.Status)
 	}
 }
+
+func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
+	ts := startServer(t, nil)
+	admin := ts.token(t, "admin")
+	body := map[string]any{"email": "once@example.com", "password": "a long password", "name": "Once", "roles": []string{"arbitrator"}}
+	first := ts.do(t, "POST", "/api/v1/admin/users", admin, body, "Idempotency-Key", "create-once-1")
+	second := ts.do(t, "POST", "/api/v1/admin/users", admin, body, "Idempotency-Key", "create-once-1")
+	if first.Status != 201 || second.Status != 201 || string(first.Body) != string(second.Body) {
+		t.Fatalf("first %d %s, second %d %s", first.Status, first.Body, second.Status, second.Body)
+	}
+	if second.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatal("the repeat was not marked as a replay")
+	}
+	// Without the key, the same body is a duplicate.
+	if r := ts.do(t, "POST", "/api/v1/admin/users", admin, body); r.Status != 409 {
+		t.Fatalf("without the key: %d", r.Status)
+	}
+	// The key belongs to its caller: another user's identical key is a new request.
+	reg := map[string]any{"email": "other@example.com", "password": "a long password", "name": "Other"}
+	if r := ts.do(t, "POST", "/api/v1/auth/register", ts.token(t, "consumer"), reg, "Idempotency-Key", "create-once-1"); r.Status != 201 {
+		t.Fatalf("same key, other caller: %d %s", r.Status, r.Body)
+	}
+	// The same key on another route is refused rather than answered with the wrong thing.
+	if r := ts.do(t, "POST", "/api/v1/admin/policies", admin, map[string]any{"ptype": "g", "rule": []string{"a", "b", "*"}},
+		"Idempotency-Key", "create-once-1"); r.Status != 409 {
+		t.Fatalf("key reused on another route: %d", r.Status)
+	}
+}

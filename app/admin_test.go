@@ -135,7 +135,9 @@ func TestAdminFromEnvironmentAndUnmigratedDatabase(t *testing.T) {
 
 	// An empty database: serve refuses, and says what to do.
 	empty := testdb.NewEmpty(t)
-	cfg, _ := app.LoadConfig(func(k string) string { return map[string]string{"DATABASE_URL": empty, "MEILI_URL": "http://127.0.0.1:1"}[k] })
+	cfg, _ := app.LoadConfig(func(k string) string {
+		return map[string]string{"DATABASE_URL": empty, "MEILI_URL": "http://127.0.0.1:1"}[k]
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, err := app.New(ctx, cfg)

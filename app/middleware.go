@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -133,4 +134,51 @@ func (s *Server) guard(obj, act string) fiber.Handler {
 		}
 		return models.Errorf(models.EFORBIDDEN, "forbidden")
 	}
+}
+
+// idempotent replays the first answer when the same caller repeats a POST with the same
+// Idempotency-Key, so a retried request creates nothing new.
+func (s *Server) idempotent(c *fiber.Ctx) error {
+	key := c.Get("Idempotency-Key")
+	if c.Method() != fiber.MethodPost || key == "" {
+		return c.Next()
+	}
+	if len(key) > 200 {
+		return models.Invalid(models.FieldError{Field: "Idempotency-Key", Rule: "max", Param: "200"})
+	}
+	key = strings.Clone(key)
+	scope := "ip:" + c.IP()
+	if u, ok := c.Locals(handlers.UserKey).(*models.User); ok {
+		scope = "user:" + u.ID
+	}
+	prior, err := s.store.ClaimIdempotencyKey(c.UserContext(), scope, key, c.Method(), c.Path())
+	if err != nil {
+		return err
+	}
+	if prior != nil {
+		if prior.Status == 0 || prior.Method != c.Method() || prior.Path != c.Path() {
+			return models.Errorf(models.ECONFLICT, "idempotency_key_reused")
+		}
+		c.Set("Idempotent-Replayed", "true")
+		c.Set(fiber.HeaderContentType, prior.ContentType)
+		return c.Status(prior.Status).Send(prior.Body)
+	}
+	err = c.Next()
+	status := s.statusOf(c, err)
+	var body []byte
+	contentType := ""
+	if err == nil {
+		body, contentType = append([]byte(nil), c.Response().Body()...), string(c.Response().Header.ContentType())
+	} else {
+		// Errors are written by the error handler after this returns; run it now to store its answer.
+		if herr := s.errorHandler(c, err); herr != nil {
+			return herr
+		}
+		err = nil
+		body, contentType = append([]byte(nil), c.Response().Body()...), string(c.Response().Header.ContentType())
+	}
+	if serr := s.store.SaveIdempotentAnswer(context.WithoutCancel(c.UserContext()), scope, key, status, body, contentType); serr != nil {
+		return serr
+	}
+	return err
 }

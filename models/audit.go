@@ -25,16 +25,16 @@ var SystemActor = Actor{UserID: "system"}
 // AuditRecord is one entry of the append-only audit trail. Each hashes its own content
 // and the hash of the record before it, so any change to an earlier record breaks the chain.
 type AuditRecord struct {
-	ID         int64           `json:"id"`
-	At         time.Time       `json:"at"`
-	ActorID    string          `json:"actor_id"`
-	Action     string          `json:"action"`
-	ObjectType string          `json:"object_type"`
-	ObjectID   string          `json:"object_id"`
-	Before     JSONText        `json:"before"`
-	After      JSONText        `json:"after"`
-	PrevHash   Hash            `json:"prev_hash"`
-	Hash       Hash            `json:"hash"`
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	ActorID    string    `json:"actor_id"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	Before     JSONText  `json:"before"`
+	After      JSONText  `json:"after"`
+	PrevHash   Hash      `json:"prev_hash"`
+	Hash       Hash      `json:"hash"`
 }
 
 // JSONText is JSON kept byte for byte as written (a json column), nil for SQL NULL.

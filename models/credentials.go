@@ -98,7 +98,7 @@ func (s *Store) revoke(ctx context.Context, table, column, action, userID, secre
 	})
 }
 
-// DeleteExpiredCredentials removes tokens and sessions past their expiry and says how many.
+// DeleteExpiredCredentials removes tokens, sessions and idempotency keys past their time and says how many.
 func (s *Store) DeleteExpiredCredentials(ctx context.Context) (int64, error) {
 	var n int64
 	for _, table := range []string{"api_tokens", "web_sessions"} {
@@ -108,5 +108,6 @@ func (s *Store) DeleteExpiredCredentials(ctx context.Context) (int64, error) {
 		}
 		n += res.RowsAffected
 	}
-	return n, nil
+	keys, err := s.DeleteExpiredIdempotencyKeys(ctx)
+	return n + keys, err
 }
