@@ -71,8 +71,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 // API calls made with the session cookie. The token lives in a cookie and must come back in the
 // form field _csrf or the X-CSRF-Token header (double submit); SameSite=Lax cookies add a second wall.
 func (s *Server) csrf(c *fiber.Ctx) error {
+	api := strings.HasPrefix(c.Path(), "/api/")
 	token := c.Cookies(handlers.CSRFCookie)
-	if token == "" {
+	if token == "" && !api { // pages hand out the token; API clients without a cookie need none
 		b := make([]byte, 24)
 		_, _ = rand.Read(b)
 		token = base64.RawURLEncoding.EncodeToString(b)
@@ -83,7 +84,6 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	}
 	c.Locals(handlers.CSRFKey, token)
 	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead || c.Method() == fiber.MethodOptions
-	api := strings.HasPrefix(c.Path(), "/api/")
 	byCookie := c.Locals(handlers.SessionKey) != nil
 	if safe || (api && !byCookie) {
 		return c.Next()
@@ -92,7 +92,7 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	if sent == "" {
 		sent = c.FormValue("_csrf")
 	}
-	if sent == "" || c.Cookies(handlers.CSRFCookie) == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+	if sent == "" || token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 		return &models.Error{Code: models.EFORBIDDEN, Message: "csrf"}
 	}
 	return c.Next()
