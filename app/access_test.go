@@ -46,6 +46,16 @@ var accessMatrix = []access{
 	{route: "DELETE /api/v1/admin/policies", body: map[string]any{"ptype": "p"}, want: adminOnly(401, 422)},
 	{route: "GET /api/v1/admin/audit", want: adminOnly(401, 200)},
 
+	// Disputes: complaints ({complaint} is one the demo consumer filed against the demo merchant
+	// on the demo platform, in 330106: the arbitrator stands in no relation to it)
+	{route: "POST /api/v1/complaints", body: map[string]any{}, want: [7]int{401, 422, 403, 403, 403, 403, 403}},
+	{route: "GET /api/v1/complaints", want: signedIn(401, 200)},
+	{route: "GET /api/v1/complaints/:id", url: "/api/v1/complaints/{complaint}", want: [7]int{401, 200, 200, 200, 200, 404, 200}},
+	{route: "GET /api/v1/complaints/:id/actions", url: "/api/v1/complaints/{complaint}/actions", want: [7]int{401, 200, 200, 200, 200, 404, 200}},
+	{route: "POST /api/v1/complaints/:id/actions/:name", url: "/api/v1/complaints/{complaint}/actions/escalate", want: [7]int{401, 409, 403, 403, 403, 404, 403}},
+	{route: "GET /api/v1/complaints/:id/timeline", url: "/api/v1/complaints/{complaint}/timeline", want: [7]int{401, 200, 200, 200, 200, 404, 200}},
+	{route: "GET /api/v1/notifications", want: signedIn(401, 200)},
+
 	// Pages
 	{route: "GET /", want: all(200)},
 	{route: "GET /signin", want: all(200)},
@@ -82,10 +92,11 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 
+	complaint := fileComplaint(t, ts, ts.token(t, "consumer"))
 	for _, row := range accessMatrix {
 		method, path, _ := strings.Cut(row.route, " ")
 		if row.url != "" {
-			path = row.url
+			path = strings.ReplaceAll(row.url, "{complaint}", complaint)
 		}
 		for i, role := range roles {
 			t.Run(fmt.Sprintf("%s/%s", row.route, role), func(t *testing.T) {

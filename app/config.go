@@ -24,19 +24,24 @@ type Config struct {
 	AuthRate      int                      // PORTAL_AUTH_RATE: sign-in or sign-up tries per minute per address
 	SecureCookies bool                     // PORTAL_SECURE_COOKIES: set behind HTTPS
 	LogLevel      string                   // PORTAL_LOG_LEVEL
+	Holidays      map[string]bool          // PORTAL_HOLIDAYS: dates that are not working days
+	// DefaultJurisdiction handles complaints whose parties are all outside Hangzhou.
+	DefaultJurisdiction string // PORTAL_DEFAULT_JURISDICTION
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv, or a map in tests).
 func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:          or(getenv("PORTAL_ADDR"), "127.0.0.1:8080"),
-		DataDir:       or(getenv("PORTAL_DATA_DIR"), ".data"),
-		DatabaseURL:   getenv("DATABASE_URL"),
-		MeiliURL:      getenv("MEILI_URL"),
-		MeiliKey:      getenv("MEILI_MASTER_KEY"),
-		AdminEmail:    getenv("PORTAL_ADMIN_EMAIL"),
-		AdminPassword: getenv("PORTAL_ADMIN_PASSWORD"),
-		LogLevel:      or(getenv("PORTAL_LOG_LEVEL"), "info"),
+		Addr:                or(getenv("PORTAL_ADDR"), "127.0.0.1:8080"),
+		DataDir:             or(getenv("PORTAL_DATA_DIR"), ".data"),
+		DatabaseURL:         getenv("DATABASE_URL"),
+		MeiliURL:            getenv("MEILI_URL"),
+		MeiliKey:            getenv("MEILI_MASTER_KEY"),
+		AdminEmail:          getenv("PORTAL_ADMIN_EMAIL"),
+		AdminPassword:       getenv("PORTAL_ADMIN_PASSWORD"),
+		LogLevel:            or(getenv("PORTAL_LOG_LEVEL"), "info"),
+		DefaultJurisdiction: or(getenv("PORTAL_DEFAULT_JURISDICTION"), "330102"),
+		Holidays:            map[string]bool{},
 	}
 	var errs []string
 	var err error
@@ -69,6 +74,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.SecureCookies, err = strconv.ParseBool(v); err != nil {
 			errs = append(errs, fmt.Sprintf("PORTAL_SECURE_COOKIES=%q is not true or false", v))
 		}
+	}
+	for _, d := range strings.Split(getenv("PORTAL_HOLIDAYS"), ",") {
+		if d = strings.TrimSpace(d); d == "" {
+			continue
+		}
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			errs = append(errs, fmt.Sprintf("PORTAL_HOLIDAYS: %q is not a date such as 2026-10-01", d))
+		}
+		c.Holidays[d] = true
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, "PORTAL_ADMIN_EMAIL and PORTAL_ADMIN_PASSWORD go together")

@@ -14,13 +14,14 @@ import (
 
 // statusOf maps a domain error code to its HTTP status (API.md, "Conventions").
 var statusOf = map[string]int{
-	models.EINVALID:   fiber.StatusUnprocessableEntity,
-	models.ENOTFOUND:  fiber.StatusNotFound,
-	models.ECONFLICT:  fiber.StatusConflict,
-	models.EFORBIDDEN: fiber.StatusForbidden,
-	models.EUNAUTH:    fiber.StatusUnauthorized,
-	models.ETOOMANY:   fiber.StatusTooManyRequests,
-	models.EINTERNAL:  fiber.StatusInternalServerError,
+	models.EBADREQUEST: fiber.StatusBadRequest,
+	models.EINVALID:    fiber.StatusUnprocessableEntity,
+	models.ENOTFOUND:   fiber.StatusNotFound,
+	models.ECONFLICT:   fiber.StatusConflict,
+	models.EFORBIDDEN:  fiber.StatusForbidden,
+	models.EUNAUTH:     fiber.StatusUnauthorized,
+	models.ETOOMANY:    fiber.StatusTooManyRequests,
+	models.EINTERNAL:   fiber.StatusInternalServerError,
 }
 
 // problem is an RFC 9457 problem document.

@@ -42,6 +42,15 @@ func (s *Server) Routes() []Route {
 		{Method: "DELETE", Path: "/api/v1/admin/policies", Obj: "policy", Act: "delete", Handler: h.DeletePolicy, Summary: "Remove an access rule"},
 		{Method: "GET", Path: "/api/v1/admin/audit", Obj: "audit", Act: "read", Handler: h.Audit, Summary: "The audit trail; ?verify=true walks the hash chain"},
 
+		// Disputes: complaints
+		{Method: "POST", Path: "/api/v1/complaints", Obj: "complaint", Act: "create", Handler: h.FileComplaint, Summary: "File a complaint (consumer)"},
+		{Method: "GET", Path: "/api/v1/complaints", Obj: "complaint", Act: "list", Handler: h.ListComplaints, Summary: "Complaints the caller may see"},
+		{Method: "GET", Path: "/api/v1/complaints/:id", Obj: "complaint", Act: "list", Handler: h.WorkflowRecord("complaints"), Summary: "A complaint with its status and deadlines"},
+		{Method: "GET", Path: "/api/v1/complaints/:id/actions", Obj: "complaint", Act: "list", Handler: h.WorkflowActions("complaints"), Summary: "What the caller may do to a complaint now"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/actions/:name", Obj: "complaint", Act: "act", Handler: h.WorkflowDo("complaints"), Summary: "Take an action on a complaint"},
+		{Method: "GET", Path: "/api/v1/complaints/:id/timeline", Obj: "complaint", Act: "list", Handler: h.WorkflowTimeline("complaints"), Summary: "Every step of a complaint, oldest first"},
+		{Method: "GET", Path: "/api/v1/notifications", Obj: "notification", Act: "list", Handler: h.Notifications, Summary: "The caller's notices"},
+
 		// Pages
 		{Method: "GET", Path: "/", Obj: "page", Act: "read", Handler: h.Home, Summary: "Home page"},
 		{Method: "GET", Path: "/signin", Obj: "page", Act: "read", Handler: h.SigninPage, Summary: "Sign-in page"},

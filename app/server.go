@@ -36,6 +36,7 @@ type Server struct {
 	search   *search.Client
 	tr       *Translator
 	handlers *handlers.Handlers
+	engine   *workflows.Engine
 	jobs     *river.Client[pgx.Tx]
 	metrics  *metrics
 	fiber    *fiber.App
@@ -75,7 +76,12 @@ func (s *Server) init(ctx context.Context) error {
 	if s.tr, err = NewTranslator(); err != nil {
 		return err
 	}
-	if s.jobs, err = workflows.NewJobs(s.store); err != nil {
+	calendar := workflows.Calendar{Overrides: s.cfg.Deadlines, Holidays: s.cfg.Holidays}
+	if s.engine, err = workflows.NewEngine(s.store, s.policy, calendar); err != nil {
+		return err
+	}
+	s.engine.DefaultJurisdiction = s.cfg.DefaultJurisdiction
+	if s.jobs, err = workflows.NewJobs(s.store, s.engine); err != nil {
 		return err
 	}
 	if s.cfg.AdminEmail != "" {
@@ -88,7 +94,7 @@ func (s *Server) init(ctx context.Context) error {
 		}
 	}
 	s.handlers = &handlers.Handlers{
-		Store: s.store, Policy: s.policy, Search: s.search, T: s.tr.T,
+		Store: s.store, Policy: s.policy, Search: s.search, Engine: s.engine, T: s.tr.T,
 		Settings: handlers.Settings{TokenTTL: s.cfg.TokenTTL, SessionTTL: s.cfg.SessionTTL, SecureCookies: s.cfg.SecureCookies},
 	}
 	s.handlers.OpenAPI = func() any { return openAPI(s.Routes()) }

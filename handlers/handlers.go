@@ -12,6 +12,7 @@ import (
 
 	"github.com/hzcbec/portal/models"
 	"github.com/hzcbec/portal/search"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // Keys of values the middleware leaves in the request (c.Locals) and the cookies the pages use.
@@ -37,6 +38,7 @@ type Handlers struct {
 	Store    *models.Store
 	Policy   *models.Policy
 	Search   *search.Client
+	Engine   *workflows.Engine
 	Settings Settings
 	// T translates catalog ids (views/locales).
 	T Translate

@@ -7,13 +7,14 @@ import (
 
 // Error codes carried by domain errors; app/ maps each to an HTTP status.
 const (
-	EINVALID   = "invalid"   // well-formed but invalid input: Fields names what is wrong
-	ENOTFOUND  = "not_found" // no such thing, or the caller may not see it
-	ECONFLICT  = "conflict"  // a duplicate, or not valid in the current state
-	EFORBIDDEN = "forbidden" // the caller may see it but may not do this
-	EUNAUTH    = "unauthorized"
-	ETOOMANY   = "too_many_requests"
-	EINTERNAL  = "internal"
+	EBADREQUEST = "bad_request" // the body is not JSON, or not the shape expected
+	EINVALID    = "invalid"     // well-formed but invalid input: Fields names what is wrong
+	ENOTFOUND   = "not_found"   // no such thing, or the caller may not see it
+	ECONFLICT   = "conflict"    // a duplicate, or not valid in the current state
+	EFORBIDDEN  = "forbidden"   // the caller may see it but may not do this
+	EUNAUTH     = "unauthorized"
+	ETOOMANY    = "too_many_requests"
+	EINTERNAL   = "internal"
 )
 
 // Error is a domain error. Message is a key of the message catalogs (views/locales), so the

@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
@@ -13,6 +14,8 @@ var validate = newValidator()
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// money: a decimal string with at most two decimals ("129.90").
+	_ = v.RegisterValidation("money", func(fl validator.FieldLevel) bool { return moneyPattern.MatchString(fl.Field().String()) })
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -22,6 +25,8 @@ func newValidator() *validator.Validate {
 	})
 	return v
 }
+
+var moneyPattern = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
 
 // Validate checks a struct's `validate` tags and returns EINVALID naming every bad field.
 func Validate(in any) error {

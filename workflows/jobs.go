@@ -15,9 +15,10 @@ import (
 )
 
 // NewJobs builds the River client with every worker and periodic job of the portal.
-func NewJobs(store *models.Store) (*river.Client[pgx.Tx], error) {
+func NewJobs(store *models.Store, engine *Engine) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &CleanupWorker{store: store})
+	river.AddWorker(workers, &DeadlineWorker{engine: engine})
 	return river.NewClient(riverpgxv5.New(store.Pool()), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		Workers: workers,
@@ -27,6 +28,8 @@ func NewJobs(store *models.Store) (*river.Client[pgx.Tx], error) {
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
 		Logger: slog.Default(),
+		// Deadlines set in seconds (PORTAL_DEADLINES in tests) must fire promptly.
+		FetchPollInterval: 500 * time.Millisecond,
 	})
 }
 

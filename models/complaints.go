@@ -1,0 +1,185 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Complaint is a consumer's complaint against a merchant (投诉), handled by the office of its
+// jurisdiction (SAMR complaint measures, 2022).
+type Complaint struct {
+	ID            string   `json:"id"`
+	Number        string   `json:"number"`
+	ComplainantID string   `json:"complainant_id"`
+	RespondentID  string   `json:"respondent_id"`
+	PlatformID    *string  `json:"platform_id"`
+	OrderRef      string   `json:"order_ref"`
+	ListingID     *string  `json:"listing_id"`
+	ListingURL    string   `json:"listing_url"`
+	ProductID     *string  `json:"product_id"`
+	Category      string   `json:"category"`
+	Amount        string   `json:"amount"`
+	Currency      string   `json:"currency"`
+	Description   string   `json:"description"`
+	Request       string   `json:"request"`
+	Offer         JSONText `json:"offer"`
+	Outcome       JSONText `json:"outcome"`
+	CaseID        *string  `json:"case_id"`
+	WorkflowState
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ComplaintCategories are the kinds of complaint (API.md).
+var ComplaintCategories = []string{"quality", "not_as_described", "counterfeit", "non_delivery", "after_sales", "safety", "other"}
+
+// NewComplaint is what a consumer files.
+type NewComplaint struct {
+	RespondentID string  `json:"respondent_id" validate:"required,max=64"`
+	PlatformID   *string `json:"platform_id" validate:"omitempty,max=64"`
+	OrderRef     string  `json:"order_ref" validate:"required,max=100"`
+	ListingID    *string `json:"listing_id" validate:"omitempty,max=64"`
+	ListingURL   string  `json:"listing_url" validate:"omitempty,url,max=2000"`
+	ProductID    *string `json:"product_id" validate:"omitempty,max=64"`
+	Category     string  `json:"category" validate:"required,oneof=quality not_as_described counterfeit non_delivery after_sales safety other"`
+	Amount       string  `json:"amount" validate:"required,money"`
+	Currency     string  `json:"currency" validate:"required,iso4217"`
+	Description  string  `json:"description" validate:"required,max=10000"`
+	Request      string  `json:"request" validate:"required,max=2000"`
+}
+
+// Validate checks the fields of a new complaint.
+func (in *NewComplaint) Validate() error {
+	in.OrderRef = strings.TrimSpace(in.OrderRef)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Request = strings.TrimSpace(in.Request)
+	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
+	return Validate(in)
+}
+
+// ComplaintJurisdiction is the office that handles a complaint: where the platform is registered
+// for a merchant on a platform, else where the respondent is (SAMR measures Art. 12); fallback
+// when neither is in Hangzhou. Unknown parties are field errors.
+func (s *Store) ComplaintJurisdiction(ctx context.Context, respondentID string, platformID *string, fallback string) (string, error) {
+	var parties []Party
+	ids := []string{respondentID}
+	if platformID != nil {
+		ids = append(ids, *platformID)
+	}
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&parties).Error; err != nil {
+		return "", err
+	}
+	byID := map[string]Party{}
+	for _, p := range parties {
+		byID[p.ID] = p
+	}
+	var fields []FieldError
+	respondent, ok := byID[respondentID]
+	if !ok {
+		fields = append(fields, FieldError{Field: "respondent_id", Rule: "exists"})
+	}
+	var platform Party
+	if platformID != nil {
+		if platform, ok = byID[*platformID]; !ok || platform.Kind != "platform" {
+			fields = append(fields, FieldError{Field: "platform_id", Rule: "exists"})
+		}
+	}
+	if len(fields) > 0 {
+		return "", Invalid(fields...)
+	}
+	switch {
+	case platform.Jurisdiction != nil:
+		return *platform.Jurisdiction, nil
+	case respondent.Jurisdiction != nil:
+		return *respondent.Jurisdiction, nil
+	}
+	return fallback, nil
+}
+
+// CreateComplaint stores a filed complaint with its first timeline entry, audit record and
+// notifications; after adds the jobs to run once it commits.
+func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, notify []Recipient, after func(tx *gorm.DB) error) error {
+	c.ID = newID()
+	c.ComplainantID = actor.UserID
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var seq int64
+		if err := tx.Raw("SELECT nextval('complaint_number_seq')").Scan(&seq).Error; err != nil {
+			return err
+		}
+		c.Number = fmt.Sprintf("CP-%d-%06d", time.Now().Year(), seq)
+		c.Version = 1
+		if err := tx.Omit("Offer", "Outcome", "CaseID", "PausedAt").Create(c).Error; err != nil {
+			return err
+		}
+		if err := recordStep(tx, "complaints", c.ID, actor, "complainant", "file", "", c.Status, nil, notify); err != nil {
+			return err
+		}
+		if err := audit(tx, actor, "complaints.file", "complaints", c.ID, nil, map[string]any{
+			"number": c.Number, "respondent_id": c.RespondentID, "category": c.Category, "amount": c.Amount, "currency": c.Currency}); err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx)
+		}
+		return nil
+	})
+}
+
+// ComplaintByID loads one complaint.
+func (s *Store) ComplaintByID(ctx context.Context, id string) (*Complaint, error) {
+	var c Complaint
+	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&c)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &c, nil
+}
+
+// ComplaintFilter narrows a list to what one caller may see: the complaints they filed, those
+// against their party or on their platform, those of their jurisdiction, or all (admin).
+type ComplaintFilter struct {
+	ComplainantID string
+	RespondentID  string
+	PlatformID    string
+	Jurisdiction  string
+	All           bool
+	Status        string
+}
+
+// ListComplaints pages through the complaints a filter allows, newest first.
+func (s *Store) ListComplaints(ctx context.Context, f ComplaintFilter, page Page) ([]Complaint, *string, error) {
+	q := s.db.WithContext(ctx).Model(&Complaint{}).Order("id DESC").Limit(page.Limit + 1)
+	if !f.All {
+		var ors []string
+		var args []any
+		for col, v := range map[string]string{"complainant_id": f.ComplainantID, "respondent_id": f.RespondentID,
+			"platform_id": f.PlatformID, "jurisdiction": f.Jurisdiction} {
+			if v != "" {
+				ors = append(ors, col+" = ?")
+				args = append(args, v)
+			}
+		}
+		if len(ors) == 0 {
+			return []Complaint{}, nil, nil
+		}
+		q = q.Where("("+strings.Join(ors, " OR ")+")", args...)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if page.Cursor != "" {
+		q = q.Where("id < ?", page.Cursor)
+	}
+	var out []Complaint
+	if err := q.Find(&out).Error; err != nil {
+		return nil, nil, err
+	}
+	return pageOf(out, page.Limit, func(c Complaint) string { return c.ID })
+}

@@ -1,0 +1,203 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// WorkflowState is what every workflow record (complaint, claim, case, investigation, measure)
+// carries beside its own fields: where it stands, its version for optimistic locking, the
+// jurisdiction that handles it, its running deadlines and, when paused, since when.
+type WorkflowState struct {
+	Status       string     `json:"status"`
+	Version      int        `json:"version"`
+	Jurisdiction string     `json:"jurisdiction"`
+	Deadlines    Deadlines  `json:"deadlines" gorm:"type:jsonb"`
+	PausedAt     *time.Time `json:"paused_at,omitempty"`
+}
+
+// Deadlines maps a deadline's name ("respond_by") to when it falls.
+type Deadlines map[string]time.Time
+
+// Value writes the deadlines as a JSON object.
+func (d Deadlines) Value() (driver.Value, error) {
+	if d == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]time.Time(d))
+	return string(b), err
+}
+
+// Scan reads a jsonb object.
+func (d *Deadlines) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("deadlines: cannot scan %T", src)
+	}
+	m := map[string]time.Time{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*d = m
+	return nil
+}
+
+// WorkflowEvent is one step of a record's timeline.
+type WorkflowEvent struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"-"`
+	RecordID  string    `json:"-"`
+	Action    string    `json:"action"`
+	ActorID   string    `json:"actor_id"`
+	Relation  string    `json:"relation"`
+	FromState string    `json:"from"`
+	ToState   string    `json:"to"`
+	Payload   JSONText  `json:"payload"`
+	At        time.Time `json:"at"`
+}
+
+// Recipient is who a notification is for: a user, the staff of a party, or the inspectors of a jurisdiction.
+type Recipient struct {
+	Type string // "user", "party" or "jurisdiction"
+	ID   string
+}
+
+// Transition is one applied action, written by ApplyTransition in a single transaction.
+type Transition struct {
+	Kind     string // the workflow, also the table: "complaints"
+	RecordID string
+	Actor    Actor
+	Relation string
+	Action   string
+	From     string
+	To       string
+	// Version is the version the decision was made on; a record changed since is a conflict.
+	Version   int
+	Deadlines Deadlines
+	// Pause sets paused_at to now, Resume clears it.
+	Pause, Resume bool
+	// Fields are the record's own columns the action sets (an offer, an outcome).
+	Fields  map[string]any
+	Payload any
+	Notify  []Recipient
+}
+
+// workflowTables are the tables transitions may write; Kind is checked against it.
+var workflowTables = map[string]bool{"complaints": true}
+
+// ApplyTransition writes an action: the record's new state (only if its version is still the one
+// the decision was made on, else ECONFLICT), the timeline entry, the audit record, the
+// notifications, and whatever after adds (jobs to run after commit), all in one transaction.
+func (s *Store) ApplyTransition(ctx context.Context, t Transition, after func(tx *gorm.DB) error) (int, error) {
+	if !workflowTables[t.Kind] {
+		return 0, fmt.Errorf("no workflow table %q", t.Kind)
+	}
+	newVersion := t.Version + 1
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		set := map[string]any{"status": t.To, "version": newVersion, "deadlines": t.Deadlines, "updated_at": gorm.Expr("now()")}
+		for k, v := range t.Fields {
+			set[k] = v
+		}
+		if t.Pause {
+			set["paused_at"] = gorm.Expr("now()")
+		}
+		if t.Resume {
+			set["paused_at"] = nil
+		}
+		res := tx.Table(t.Kind).Where("id = ? AND version = ?", t.RecordID, t.Version).Updates(set)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(ECONFLICT, "stale_state")
+		}
+		if err := recordStep(tx, t.Kind, t.RecordID, t.Actor, t.Relation, t.Action, t.From, t.To, t.Payload, t.Notify); err != nil {
+			return err
+		}
+		if err := audit(tx, t.Actor, t.Kind+"."+t.Action, t.Kind, t.RecordID,
+			map[string]any{"status": t.From, "version": t.Version}, map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload}); err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx)
+		}
+		return nil
+	})
+	return newVersion, err
+}
+
+// recordStep writes the timeline entry and the notifications of a step.
+func recordStep(tx *gorm.DB, kind, id string, actor Actor, relation, action, from, to string, payload any, notify []Recipient) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	if payload == nil {
+		body = []byte("{}")
+	}
+	if err := tx.Exec(`INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, action, actor.UserID, relation, from, to, string(body)).Error; err != nil {
+		return err
+	}
+	for _, r := range notify {
+		if err := tx.Exec(`INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event) VALUES (?, ?, ?, ?, ?)`,
+			r.Type, r.ID, kind, id, action).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Timeline lists a record's steps, oldest first.
+func (s *Store) Timeline(ctx context.Context, kind, id string) ([]WorkflowEvent, error) {
+	var events []WorkflowEvent
+	err := s.db.WithContext(ctx).Raw(`SELECT id, kind, record_id, action, actor_id, relation, from_state, to_state,
+		payload::text AS payload, at FROM workflow_events WHERE kind = ? AND record_id = ? ORDER BY id`, kind, id).Scan(&events).Error
+	return events, err
+}
+
+// Notification is a notice that a record needs the recipient's attention.
+type Notification struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
+	RecordID  string    `json:"record_id"`
+	Event     string    `json:"event"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// NotificationsFor pages through the notices for a user: their own, their party's, and their
+// jurisdiction's when they are an inspector; newest first.
+func (s *Store) NotificationsFor(ctx context.Context, u *User, page Page) ([]Notification, *string, error) {
+	q := s.db.WithContext(ctx).Table("notifications").Order("id DESC").Limit(page.Limit + 1)
+	cond := s.db.Where("recipient_type = 'user' AND recipient_id = ?", u.ID)
+	if u.PartyID != nil && (u.Roles.Has(RoleMerchant) || u.Roles.Has(RolePlatform)) {
+		cond = cond.Or("recipient_type = 'party' AND recipient_id = ?", *u.PartyID)
+	}
+	if u.Jurisdiction != nil && u.Roles.Has(RoleInspector) {
+		cond = cond.Or("recipient_type = 'jurisdiction' AND recipient_id = ?", *u.Jurisdiction)
+	}
+	q = q.Where(cond)
+	if page.Cursor != "" {
+		c, err := strconv.ParseInt(page.Cursor, 10, 64)
+		if err != nil {
+			return nil, nil, Invalid(FieldError{Field: "cursor", Rule: "cursor"})
+		}
+		q = q.Where("id < ?", c)
+	}
+	var out []Notification
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, nil, err
+	}
+	return pageOf(out, page.Limit, func(n Notification) string { return strconv.FormatInt(n.ID, 10) })
+}

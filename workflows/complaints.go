@@ -1,0 +1,261 @@
+package workflows
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models"
+)
+
+// complaintRecord adapts models.Complaint to the engine.
+type complaintRecord struct{ *models.Complaint }
+
+func (c complaintRecord) RecordID() string             { return c.ID }
+func (c complaintRecord) State() *models.WorkflowState { return &c.WorkflowState }
+
+// Complaint payloads.
+type (
+	respondPayload struct {
+		Remedy  string `json:"remedy" validate:"required,oneof=refund return replace repair compensation apology other"`
+		Amount  string `json:"amount" validate:"omitempty,money"`
+		Message string `json:"message" validate:"required,max=5000"`
+	}
+	refusePayload struct {
+		Reason string `json:"reason" validate:"required,oneof=outside_remit before_court_or_arbitration not_consumer time_barred materials_missing"`
+		Note   string `json:"note" validate:"max=2000"`
+	}
+	settlePayload struct {
+		Terms string `json:"terms" validate:"required,max=5000"`
+	}
+	// terminatePayload's reason is required of an inspector; the deadline gives its own.
+	terminatePayload struct {
+		Reason string `json:"reason" validate:"max=2000"`
+	}
+	notePayload struct {
+		Reason string `json:"reason" validate:"max=2000"`
+	}
+)
+
+// complaintFlow is the complaint (投诉) workflow: the merchant answers first (12315 ODR, 10
+// working days; silence escalates to the office), then the office of the jurisdiction accepts or
+// refuses (SAMR measures Art. 14–15), mediates (Art. 16–21, 45 working days, paused for testing
+// per Art. 20) and settles or terminates.
+var complaintFlow = &Workflow{
+	Kind:   "complaints",
+	Object: "complaint",
+	States: []string{"filed", "offered", "in_review", "in_mediation", "paused", "resolved", "refused", "unresolved", "withdrawn"},
+	Open:   []string{"filed", "offered", "in_review", "in_mediation", "paused"},
+	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
+		c, err := s.ComplaintByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return complaintRecord{c}, nil
+	},
+	Relations: func(rec Record, u *models.User) []string {
+		return complaintRelations(rec.(complaintRecord).Complaint, u)
+	},
+	Timeouts: map[string]string{"respond_by": "escalate", "mediation_by": "terminate"},
+	Actions: []*Action{
+		{Name: "respond", From: []string{"filed"}, To: "offered",
+			Payload: func() any { return &respondPayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("respond_by")
+				s.Set("offer", jsonOf(s.Payload))
+				s.Notify(complainantOf(s))
+				return nil
+			}},
+		{Name: "accept_offer", From: []string{"offered"}, To: "resolved",
+			Effect: func(s *Step) error {
+				s.Set("outcome", jsonOf(map[string]any{"resolution": "offer_accepted", "offer": complaintOf(s).Offer}))
+				s.Notify(respondentOf(s))
+				return nil
+			}},
+		{Name: "reject_offer", From: []string{"offered"}, To: "in_review",
+			Effect: func(s *Step) error {
+				s.StartDeadline("review_by", "complaint.review")
+				s.Notify(respondentOf(s), officeOf(s))
+				return nil
+			}},
+		{Name: "escalate", From: []string{"filed"}, To: "in_review",
+			// The complainant may escalate once the merchant's time to answer has run out; the
+			// deadline itself escalates too, so a merchant's silence never stalls the case.
+			Guard: func(rec Record, rels []string, now time.Time) error {
+				due, ok := rec.State().Deadlines["respond_by"]
+				if ok && now.Before(due) && !has(rels, "system") {
+					return models.Errorf(models.ECONFLICT, "too_early")
+				}
+				return nil
+			},
+			Effect: func(s *Step) error {
+				s.StopDeadlines("respond_by")
+				s.StartDeadline("review_by", "complaint.review")
+				s.Notify(respondentOf(s), officeOf(s), complainantOf(s))
+				return nil
+			}},
+		{Name: "accept", From: []string{"in_review"}, To: "in_mediation",
+			Effect: func(s *Step) error {
+				s.StopDeadlines("review_by")
+				s.StartDeadline("mediation_by", "complaint.mediation")
+				s.Notify(complainantOf(s), respondentOf(s))
+				return nil
+			}},
+		{Name: "refuse", From: []string{"in_review"}, To: "refused",
+			Payload: func() any { return &refusePayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("review_by")
+				s.Set("outcome", jsonOf(s.Payload))
+				s.Notify(complainantOf(s))
+				return nil
+			}},
+		{Name: "settle", From: []string{"in_mediation"}, To: "resolved",
+			Payload: func() any { return &settlePayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("mediation_by")
+				s.Set("outcome", jsonOf(map[string]any{"resolution": "settled", "terms": s.Payload.(*settlePayload).Terms}))
+				s.Notify(complainantOf(s), respondentOf(s))
+				return nil
+			}},
+		{Name: "terminate", From: []string{"in_mediation"}, To: "unresolved",
+			Payload: func() any { return &terminatePayload{} },
+			Effect: func(s *Step) error {
+				reason := "mediation_deadline"
+				if !has(s.Relations, "system") {
+					reason = s.Payload.(*terminatePayload).Reason
+					if reason == "" {
+						return models.Invalid(models.FieldError{Field: "reason", Rule: "required"})
+					}
+				}
+				s.StopDeadlines("mediation_by")
+				s.Set("outcome", jsonOf(map[string]any{"resolution": "terminated", "reason": reason}))
+				s.Notify(complainantOf(s), respondentOf(s))
+				return nil
+			}},
+		{Name: "pause", From: []string{"in_mediation"}, To: "paused",
+			Payload: func() any { return &notePayload{} },
+			Effect: func(s *Step) error {
+				// Time for testing does not count (Art. 20): the clock stops here.
+				s.Transition.Pause = true
+				s.Notify(complainantOf(s), respondentOf(s))
+				return nil
+			}},
+		{Name: "resume", From: []string{"paused"}, To: "in_mediation",
+			Effect: func(s *Step) error {
+				s.Transition.Resume = true
+				if since := s.Record.State().PausedAt; since != nil {
+					stopped := s.Now.Sub(*since)
+					for name, due := range s.Transition.Deadlines {
+						s.Transition.Deadlines[name] = due.Add(stopped).UTC().Truncate(time.Microsecond)
+					}
+				}
+				s.Notify(complainantOf(s), respondentOf(s))
+				return nil
+			}},
+		{Name: "withdraw", From: []string{"filed", "offered", "in_review", "in_mediation", "paused"}, To: "withdrawn",
+			Payload: func() any { return &notePayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("respond_by", "review_by", "mediation_by")
+				s.Notify(respondentOf(s))
+				return nil
+			}},
+	},
+}
+
+// complaintRelations derives how a user stands to a complaint from the complaint itself.
+func complaintRelations(c *models.Complaint, u *models.User) []string {
+	if u == nil {
+		return nil
+	}
+	var rels []string
+	if u.ID == c.ComplainantID {
+		rels = append(rels, "complainant")
+	}
+	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) && *u.PartyID == c.RespondentID {
+		rels = append(rels, "respondent")
+	}
+	if u.PartyID != nil && u.Roles.Has(models.RolePlatform) && c.PlatformID != nil && *u.PartyID == *c.PlatformID {
+		rels = append(rels, "platform_operator")
+	}
+	if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) && *u.Jurisdiction == c.Jurisdiction {
+		rels = append(rels, "jurisdiction_inspector")
+	}
+	if u.Roles.Has(models.RoleAdmin) {
+		rels = append(rels, "admin")
+	}
+	return rels
+}
+
+func complaintOf(s *Step) *models.Complaint { return s.Record.(complaintRecord).Complaint }
+
+func complainantOf(s *Step) models.Recipient {
+	return models.Recipient{Type: "user", ID: complaintOf(s).ComplainantID}
+}
+
+func respondentOf(s *Step) models.Recipient {
+	return models.Recipient{Type: "party", ID: complaintOf(s).RespondentID}
+}
+
+func officeOf(s *Step) models.Recipient {
+	return models.Recipient{Type: "jurisdiction", ID: complaintOf(s).Jurisdiction}
+}
+
+// FileComplaint files a consumer's complaint: it finds the office that handles it, starts the
+// merchant's time to answer and tells the merchant.
+func (e *Engine) FileComplaint(ctx context.Context, u *models.User, in models.NewComplaint) (*models.Complaint, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	jurisdiction, err := e.store.ComplaintJurisdiction(ctx, in.RespondentID, in.PlatformID, e.DefaultJurisdiction)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	c := &models.Complaint{
+		RespondentID: in.RespondentID, PlatformID: in.PlatformID, OrderRef: in.OrderRef, ListingID: in.ListingID,
+		ListingURL: in.ListingURL, ProductID: in.ProductID, Category: in.Category, Amount: in.Amount,
+		Currency: in.Currency, Description: in.Description, Request: in.Request,
+		WorkflowState: models.WorkflowState{Status: "filed", Jurisdiction: jurisdiction,
+			Deadlines: models.Deadlines{"respond_by": e.calendar.Due("complaint.respond", now)}},
+	}
+	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
+	err = e.store.CreateComplaint(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
+		return e.scheduleDeadlines(ctx, tx, "complaints", c.ID, nil, c.Deadlines)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ListComplaints lists what the user may see: what they filed, what is against their party or
+// on their platform, what their jurisdiction handles; all for an admin.
+func (e *Engine) ListComplaints(ctx context.Context, u *models.User, status string, page models.Page) ([]models.Complaint, *string, error) {
+	f := models.ComplaintFilter{ComplainantID: u.ID, Status: status, All: u.Roles.Has(models.RoleAdmin)}
+	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) {
+		f.RespondentID = *u.PartyID
+	}
+	if u.PartyID != nil && u.Roles.Has(models.RolePlatform) {
+		f.PlatformID = *u.PartyID
+	}
+	if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) {
+		f.Jurisdiction = *u.Jurisdiction
+	}
+	return e.store.ListComplaints(ctx, f, page)
+}
+
+func has(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -1,0 +1,303 @@
+package workflows
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models"
+)
+
+// Engine runs every workflow: it asks the policy, validates the payload and applies an action in
+// one transaction with its timeline entry, audit record, notifications and deadline jobs.
+type Engine struct {
+	store    *models.Store
+	policy   *models.Policy
+	calendar Calendar
+	flows    map[string]*Workflow
+	// inserter adds jobs inside GORM transactions (database/sql); the workers run elsewhere.
+	inserter *river.Client[*sql.Tx]
+	// DefaultJurisdiction handles complaints whose parties are all outside Hangzhou.
+	DefaultJurisdiction string
+}
+
+// NewEngine builds the engine with every workflow of the portal.
+func NewEngine(store *models.Store, policy *models.Policy, calendar Calendar) (*Engine, error) {
+	inserter, err := river.NewClient(riverdatabasesql.New(stdlib.OpenDBFromPool(store.Pool())), &river.Config{})
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{store: store, policy: policy, calendar: calendar, inserter: inserter,
+		flows: map[string]*Workflow{}, DefaultJurisdiction: "330102"}
+	for _, wf := range []*Workflow{complaintFlow} {
+		e.flows[wf.Kind] = wf
+	}
+	return e, nil
+}
+
+// Step is an action being applied: what the effect functions read and fill.
+type Step struct {
+	Record     Record
+	Relations  []string
+	Payload    any
+	Now        time.Time
+	Transition *models.Transition
+	calendar   Calendar
+}
+
+// StartDeadline sets a deadline to fall after its period from now.
+func (s *Step) StartDeadline(field, name string) {
+	s.Transition.Deadlines[field] = s.calendar.Due(name, s.Now)
+}
+
+// StopDeadlines removes deadlines; their jobs find them gone and do nothing.
+func (s *Step) StopDeadlines(fields ...string) {
+	for _, f := range fields {
+		delete(s.Transition.Deadlines, f)
+	}
+}
+
+// Notify tells recipients that the step needs their attention.
+func (s *Step) Notify(rs ...models.Recipient) {
+	s.Transition.Notify = append(s.Transition.Notify, rs...)
+}
+
+// Set sets a column of the record.
+func (s *Step) Set(column string, value any) {
+	if s.Transition.Fields == nil {
+		s.Transition.Fields = map[string]any{}
+	}
+	s.Transition.Fields[column] = value
+}
+
+// AvailableAction is an action the caller may take now, with the fields it asks for.
+type AvailableAction struct {
+	Name   string  `json:"name"`
+	Fields []Field `json:"fields"`
+}
+
+func (e *Engine) flow(kind string) (*Workflow, error) {
+	wf, ok := e.flows[kind]
+	if !ok {
+		return nil, models.Errorf(models.ENOTFOUND, "not_found")
+	}
+	return wf, nil
+}
+
+// Open loads a record the user may see; one they may not see is ENOTFOUND, never EFORBIDDEN.
+func (e *Engine) Open(ctx context.Context, u *models.User, kind, id string) (Record, []string, error) {
+	wf, err := e.flow(kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := wf.Load(ctx, e.store, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	rels := wf.Relations(rec, u)
+	st := rec.State()
+	if !e.policy.Allowed(rels, st.Jurisdiction, wf.Object, "read", st.Status) {
+		return nil, nil, models.Errorf(models.ENOTFOUND, "not_found")
+	}
+	return rec, rels, nil
+}
+
+// Actions lists what the user may do to the record now: the same check Do makes.
+func (e *Engine) Actions(ctx context.Context, u *models.User, kind, id string) ([]AvailableAction, error) {
+	rec, rels, err := e.Open(ctx, u, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	wf := e.flows[kind]
+	out := []AvailableAction{}
+	now := time.Now()
+	for _, a := range wf.Actions {
+		if e.check(wf, a, rec, rels, now) != nil {
+			continue
+		}
+		var p any
+		if a.Payload != nil {
+			p = a.Payload()
+		}
+		out = append(out, AvailableAction{Name: a.Name, Fields: fieldsOf(p)})
+	}
+	return out, nil
+}
+
+// check says whether the relations may take the action in the record's current state:
+// nil, EFORBIDDEN (never theirs to take) or ECONFLICT (theirs, but not now).
+func (e *Engine) check(wf *Workflow, a *Action, rec Record, rels []string, now time.Time) error {
+	st := rec.State()
+	if a.startsFrom(st.Status) {
+		if !e.policy.Allowed(rels, st.Jurisdiction, wf.Object, a.Name, st.Status) {
+			return models.Errorf(models.EFORBIDDEN, "forbidden")
+		}
+		if a.Guard != nil {
+			return a.Guard(rec, rels, now)
+		}
+		return nil
+	}
+	for _, from := range a.From {
+		if e.policy.Allowed(rels, st.Jurisdiction, wf.Object, a.Name, from) {
+			return models.Errorf(models.ECONFLICT, "invalid_in_state")
+		}
+	}
+	return models.Errorf(models.EFORBIDDEN, "forbidden")
+}
+
+// Do applies an action for a user: 404 if they may not see the record, 403 if the action is not
+// theirs, 409 if not valid now (or another action won the race), 422 if the payload is invalid.
+func (e *Engine) Do(ctx context.Context, u *models.User, kind, id, name string, body []byte) (Record, error) {
+	rec, rels, err := e.Open(ctx, u, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, models.Actor{UserID: u.ID}, kind, rec, rels, name, body)
+}
+
+// Timeout applies the action a deadline names, as the system, if the deadline still stands as
+// it was when the job was scheduled. Applying it twice is harmless: the second finds it gone.
+func (e *Engine) Timeout(ctx context.Context, kind, id, deadline string, due time.Time) error {
+	wf, err := e.flow(kind)
+	if err != nil {
+		return err
+	}
+	rec, err := wf.Load(ctx, e.store, id)
+	if err != nil {
+		return err
+	}
+	current, ok := rec.State().Deadlines[deadline]
+	if !ok || !current.Equal(due) || time.Now().Before(due) {
+		return nil
+	}
+	_, err = e.apply(ctx, models.SystemActor, kind, rec, []string{"system"}, wf.Timeouts[deadline], nil)
+	if code := models.ErrorCode(err); code == models.ECONFLICT || code == models.EFORBIDDEN {
+		return nil // the record moved on, or the action no longer applies: nothing to do
+	}
+	return err
+}
+
+func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec Record, rels []string, name string, body []byte) (Record, error) {
+	wf := e.flows[kind]
+	var action *Action
+	for _, a := range wf.Actions {
+		if a.Name == name {
+			action = a
+		}
+	}
+	if action == nil {
+		return nil, models.Errorf(models.ENOTFOUND, "no_such_action")
+	}
+	now := time.Now()
+	if err := e.check(wf, action, rec, rels, now); err != nil {
+		return nil, err
+	}
+	var payload any
+	if action.Payload != nil {
+		payload = action.Payload()
+		if len(body) == 0 {
+			body = []byte("{}")
+		}
+		if len(body) > 0 {
+			if err := json.Unmarshal(body, payload); err != nil {
+				return nil, &models.Error{Code: models.EBADREQUEST, Message: "bad_json"}
+			}
+		}
+		if err := models.Validate(payload); err != nil {
+			return nil, err
+		}
+	}
+	st := rec.State()
+	t := &models.Transition{
+		Kind: kind, RecordID: rec.RecordID(), Actor: actor, Relation: e.relationOf(wf, rels, st, name),
+		Action: name, From: st.Status, To: action.To, Version: st.Version,
+		Deadlines: models.Deadlines{}, Payload: payload,
+	}
+	if t.To == "" {
+		t.To = st.Status
+	}
+	for k, v := range st.Deadlines {
+		t.Deadlines[k] = v
+	}
+	step := &Step{Record: rec, Relations: rels, Payload: payload, Now: now, Transition: t, calendar: e.calendar}
+	if action.Effect != nil {
+		if err := action.Effect(step); err != nil {
+			return nil, err
+		}
+	}
+	_, err := e.store.ApplyTransition(ctx, *t, func(tx *gorm.DB) error {
+		return e.scheduleDeadlines(ctx, tx, kind, rec.RecordID(), st.Deadlines, t.Deadlines)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return wf.Load(ctx, e.store, rec.RecordID())
+}
+
+// relationOf names the relation under which the actor takes the action, for the timeline.
+func (e *Engine) relationOf(wf *Workflow, rels []string, st *models.WorkflowState, action string) string {
+	for _, r := range rels {
+		if e.policy.Allowed([]string{r}, st.Jurisdiction, wf.Object, action, st.Status) {
+			return r
+		}
+	}
+	return ""
+}
+
+// scheduleDeadlines adds a job for every deadline that is new or moved, in the transaction.
+func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id string, before, after models.Deadlines) error {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return errors.New("scheduling deadlines needs a database/sql transaction")
+	}
+	for name, due := range after {
+		if old, had := before[name]; had && old.Equal(due) {
+			continue
+		}
+		_, err := e.inserter.InsertTx(ctx, sqlTx, DeadlineArgs{Workflow: kind, RecordID: id, Deadline: name, Due: due},
+			&river.InsertOpts{ScheduledAt: due, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		if err != nil {
+			return fmt.Errorf("scheduling %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Timeline lists the steps of a record the user may see.
+func (e *Engine) Timeline(ctx context.Context, u *models.User, kind, id string) ([]models.WorkflowEvent, error) {
+	if _, _, err := e.Open(ctx, u, kind, id); err != nil {
+		return nil, err
+	}
+	return e.store.Timeline(ctx, kind, id)
+}
+
+// DeadlineArgs asks for a deadline's timeout action to be applied when it falls.
+type DeadlineArgs struct {
+	Workflow string    `json:"workflow"`
+	RecordID string    `json:"record_id"`
+	Deadline string    `json:"deadline"`
+	Due      time.Time `json:"due"`
+}
+
+// Kind names the job in River's table.
+func (DeadlineArgs) Kind() string { return "workflow_deadline" }
+
+// DeadlineWorker applies timeouts.
+type DeadlineWorker struct {
+	river.WorkerDefaults[DeadlineArgs]
+	engine *Engine
+}
+
+// Work applies one timeout.
+func (w *DeadlineWorker) Work(ctx context.Context, job *river.Job[DeadlineArgs]) error {
+	a := job.Args
+	return w.engine.Timeout(ctx, a.Workflow, a.RecordID, a.Deadline, a.Due)
+}
