@@ -94,7 +94,7 @@ func TestComplaintMerchantOfferAccepted(t *testing.T) {
 	if got := actionNames(t, ts, merchant, id); strings.Join(got, ",") != "respond" {
 		t.Fatalf("merchant's actions: %v", got)
 	}
-	act(t, ts, consumer, id, "escalate", nil, 409)  // too early: the merchant still has time
+	act(t, ts, consumer, id, "escalate", nil, 409) // too early: the merchant still has time
 	act(t, ts, consumer, id, "respond", map[string]any{"remedy": "refund", "message": "x"}, 403)
 	act(t, ts, merchant, id, "respond", map[string]any{"remedy": "cash", "message": ""}, 422)
 	c = act(t, ts, merchant, id, "respond", map[string]any{"remedy": "refund", "amount": "129.90", "message": "全额退款"}, 200)
@@ -168,7 +168,9 @@ func TestComplaintDeadlinesMoveTheCaseByThemselves(t *testing.T) {
 	ts := startServer(t, map[string]string{"PORTAL_DEADLINES": "complaint.respond=1s,complaint.mediation=1s"})
 	consumer, inspector := ts.token(t, "consumer"), ts.token(t, "inspector")
 	id := fileComplaint(t, ts, consumer)
-	status := func() string { return ts.do(t, "GET", "/api/v1/complaints/"+id, consumer, nil).json(t)["status"].(string) }
+	status := func() string {
+		return ts.do(t, "GET", "/api/v1/complaints/"+id, consumer, nil).json(t)["status"].(string)
+	}
 
 	eventuallyWithin(t, 20*time.Second, func() bool { return status() == "in_review" }, "the silent merchant's complaint to escalate")
 	act(t, ts, inspector, id, "accept", nil, 200)
