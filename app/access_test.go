@@ -54,6 +54,32 @@ var accessMatrix = []access{
 	{route: "GET /api/v1/complaints/:id/actions", url: "/api/v1/complaints/{complaint}/actions", want: [7]int{401, 200, 200, 200, 200, 404, 200}},
 	{route: "POST /api/v1/complaints/:id/actions/:name", url: "/api/v1/complaints/{complaint}/actions/escalate", want: [7]int{401, 409, 403, 403, 403, 404, 403}},
 	{route: "GET /api/v1/complaints/:id/timeline", url: "/api/v1/complaints/{complaint}/timeline", want: [7]int{401, 200, 200, 200, 200, 404, 200}},
+	// Disputes: claims ({claim} is a return the demo consumer filed against the demo merchant: only
+	// they and the admin see it)
+	{route: "POST /api/v1/claims", body: map[string]any{}, want: [7]int{401, 422, 403, 403, 403, 403, 403}},
+	{route: "GET /api/v1/claims", want: signedIn(401, 200)},
+	{route: "GET /api/v1/claims/:id", url: "/api/v1/claims/{claim}", want: [7]int{401, 200, 200, 404, 404, 404, 200}},
+	{route: "GET /api/v1/claims/:id/actions", url: "/api/v1/claims/{claim}/actions", want: [7]int{401, 200, 200, 404, 404, 404, 200}},
+	{route: "POST /api/v1/claims/:id/actions/:name", url: "/api/v1/claims/{claim}/actions/escalate", want: [7]int{401, 409, 403, 404, 404, 404, 403}},
+	{route: "GET /api/v1/claims/:id/timeline", url: "/api/v1/claims/{claim}/timeline", want: [7]int{401, 200, 200, 404, 404, 404, 200}},
+	{route: "POST /api/v1/complaints/:id/messages", url: "/api/v1/complaints/{complaint}/messages", body: map[string]any{"body": "matrix"}, want: [7]int{401, 201, 201, 201, 201, 404, 403}},
+	{route: "GET /api/v1/complaints/:id/messages", url: "/api/v1/complaints/{complaint}/messages", want: [7]int{401, 200, 200, 200, 200, 404, 200}},
+	{route: "POST /api/v1/complaints/:id/evidence", url: "/api/v1/complaints/{complaint}/evidence", want: [7]int{401, 422, 422, 422, 422, 404, 403}}, // no file: those who may add get 422
+	{route: "GET /api/v1/complaints/:id/evidence", url: "/api/v1/complaints/{complaint}/evidence", want: [7]int{401, 200, 200, 200, 200, 404, 200}},
+	{route: "GET /api/v1/evidence/:id", url: "/api/v1/evidence/no-such-evidence", want: signedIn(401, 404)},
+	// Disputes: arbitration cases ({case} is one the demo consumer filed against the demo merchant;
+	// every arbitrator acts as the institution's secretary)
+	{route: "POST /api/v1/cases", body: map[string]any{}, want: [7]int{401, 422, 403, 403, 403, 403, 403}},
+	{route: "GET /api/v1/cases", want: signedIn(401, 200)},
+	{route: "GET /api/v1/cases/:id", url: "/api/v1/cases/{case}", want: [7]int{401, 200, 200, 404, 404, 200, 200}},
+	{route: "GET /api/v1/cases/:id/actions", url: "/api/v1/cases/{case}/actions", want: [7]int{401, 200, 200, 404, 404, 200, 200}},
+	{route: "POST /api/v1/cases/:id/actions/:name", url: "/api/v1/cases/{case}/actions/publish", want: [7]int{401, 403, 403, 404, 404, 403, 403}},
+	{route: "GET /api/v1/cases/:id/timeline", url: "/api/v1/cases/{case}/timeline", want: [7]int{401, 200, 200, 404, 404, 200, 200}},
+	{route: "POST /api/v1/cases/:id/messages", url: "/api/v1/cases/{case}/messages", body: map[string]any{"body": "matrix"}, want: [7]int{401, 201, 201, 404, 404, 201, 403}},
+	{route: "GET /api/v1/cases/:id/messages", url: "/api/v1/cases/{case}/messages", want: [7]int{401, 200, 200, 404, 404, 200, 200}},
+	{route: "POST /api/v1/cases/:id/evidence", url: "/api/v1/cases/{case}/evidence", want: [7]int{401, 422, 422, 404, 404, 403, 403}},
+	{route: "GET /api/v1/cases/:id/evidence", url: "/api/v1/cases/{case}/evidence", want: [7]int{401, 200, 200, 404, 404, 200, 200}},
+	{route: "GET /api/v1/public/rulings", want: all(200)},
 	{route: "GET /api/v1/notifications", want: signedIn(401, 200)},
 
 	// Pages
@@ -66,6 +92,15 @@ var accessMatrix = []access{
 	{route: "POST /lang", form: true, want: all(303)},
 	{route: "GET /account", want: signedIn(303, 200)},
 	{route: "GET /admin/audit", want: adminOnly(303, 200)},
+	{route: "GET /complaints", want: signedIn(303, 200)},
+	{route: "GET /complaints/new", want: [7]int{303, 200, 403, 403, 403, 403, 403}},
+	{route: "POST /complaints", form: true, want: [7]int{401, 422, 403, 403, 403, 403, 403}},
+	{route: "GET /complaints/:id", url: "/complaints/{complaint}", want: [7]int{303, 200, 200, 200, 200, 404, 200}},
+	{route: "POST /complaints/:id/actions/:name", url: "/complaints/{complaint}/actions/escalate", form: true, want: [7]int{401, 409, 403, 403, 403, 404, 403}},
+	{route: "GET /cases", want: signedIn(303, 200)},
+	{route: "GET /cases/:id", url: "/cases/{case}", want: [7]int{303, 200, 200, 404, 404, 200, 200}},
+	{route: "POST /cases/:id/actions/:name", url: "/cases/{case}/actions/publish", form: true, want: [7]int{401, 403, 403, 404, 404, 403, 403}},
+	{route: "GET /rulings", want: all(200)},
 	{route: "GET /static/*", url: "/static/app.css", want: all(200)},
 }
 
@@ -93,10 +128,14 @@ func TestAccessMatrix(t *testing.T) {
 	}
 
 	complaint := fileComplaint(t, ts, ts.token(t, "consumer"))
+	filed := ts.do(t, "POST", "/api/v1/cases", ts.token(t, "consumer"), map[string]any{"respondent_id": "demo-merchant",
+		"amount": "10.00", "currency": "CNY", "claim": "退款", "agreement": "仲裁条款"})
+	arbitrationCase, _ := filed.json(t)["id"].(string)
+	claim := fileClaim(t, ts, ts.token(t, "consumer"), "return")
 	for _, row := range accessMatrix {
 		method, path, _ := strings.Cut(row.route, " ")
 		if row.url != "" {
-			path = strings.ReplaceAll(row.url, "{complaint}", complaint)
+			path = strings.NewReplacer("{complaint}", complaint, "{case}", arbitrationCase, "{claim}", claim).Replace(row.url)
 		}
 		for i, role := range roles {
 			t.Run(fmt.Sprintf("%s/%s", row.route, role), func(t *testing.T) {

@@ -27,6 +27,8 @@ type Config struct {
 	Holidays      map[string]bool          // PORTAL_HOLIDAYS: dates that are not working days
 	// DefaultJurisdiction handles complaints whose parties are all outside Hangzhou.
 	DefaultJurisdiction string // PORTAL_DEFAULT_JURISDICTION
+	// EvidenceMaxBytes is the largest evidence file accepted (then 413).
+	EvidenceMaxBytes int64 // PORTAL_EVIDENCE_MAX_BYTES
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv, or a map in tests).
@@ -68,6 +70,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if v := getenv("PORTAL_AUTH_RATE"); v != "" {
 		if c.AuthRate, err = strconv.Atoi(v); err != nil || c.AuthRate < 1 {
 			errs = append(errs, fmt.Sprintf("PORTAL_AUTH_RATE=%q is not a positive number", v))
+		}
+	}
+	c.EvidenceMaxBytes = 10 << 20
+	if v := getenv("PORTAL_EVIDENCE_MAX_BYTES"); v != "" {
+		if c.EvidenceMaxBytes, err = strconv.ParseInt(v, 10, 64); err != nil || c.EvidenceMaxBytes < 1 {
+			errs = append(errs, fmt.Sprintf("PORTAL_EVIDENCE_MAX_BYTES=%q is not a positive number of bytes", v))
 		}
 	}
 	if v := getenv("PORTAL_SECURE_COOKIES"); v != "" {

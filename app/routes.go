@@ -49,6 +49,34 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/complaints/:id/actions", Obj: "complaint", Act: "list", Handler: h.WorkflowActions("complaints"), Summary: "What the caller may do to a complaint now"},
 		{Method: "POST", Path: "/api/v1/complaints/:id/actions/:name", Obj: "complaint", Act: "act", Handler: h.WorkflowDo("complaints"), Summary: "Take an action on a complaint"},
 		{Method: "GET", Path: "/api/v1/complaints/:id/timeline", Obj: "complaint", Act: "list", Handler: h.WorkflowTimeline("complaints"), Summary: "Every step of a complaint, oldest first"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Act: "act", Handler: h.PostMessage("complaints"), Summary: "Post a message on a complaint"},
+		{Method: "GET", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Act: "list", Handler: h.ListMessages("complaints"), Summary: "A complaint's messages, oldest first"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Act: "act", Handler: h.UploadEvidence("complaints"), Summary: "Upload evidence to a complaint (multipart, field file: JPEG, PNG, WebP or PDF)"},
+		{Method: "GET", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Act: "list", Handler: h.ListEvidence("complaints"), Summary: "A complaint's evidence, oldest first"},
+
+		// Disputes: claims
+		{Method: "POST", Path: "/api/v1/claims", Obj: "claim", Act: "create", Handler: h.FileClaim, Summary: "File an after-sales claim (consumer)"},
+		{Method: "GET", Path: "/api/v1/claims", Obj: "claim", Act: "list", Handler: h.ListClaims, Summary: "After-sales claims the caller may see"},
+		{Method: "GET", Path: "/api/v1/claims/:id", Obj: "claim", Act: "list", Handler: h.WorkflowRecord("claims"), Summary: "A claim with its status and deadlines"},
+		{Method: "GET", Path: "/api/v1/claims/:id/actions", Obj: "claim", Act: "list", Handler: h.WorkflowActions("claims"), Summary: "What the caller may do to a claim now"},
+		{Method: "POST", Path: "/api/v1/claims/:id/actions/:name", Obj: "claim", Act: "act", Handler: h.WorkflowDo("claims"), Summary: "Take an action on a claim"},
+		{Method: "GET", Path: "/api/v1/claims/:id/timeline", Obj: "claim", Act: "list", Handler: h.WorkflowTimeline("claims"), Summary: "Every step of a claim, oldest first"},
+
+		// Disputes: arbitration cases
+		{Method: "POST", Path: "/api/v1/cases", Obj: "case", Act: "create", Handler: h.FileCase, Summary: "File an arbitration case (consumer)"},
+		{Method: "GET", Path: "/api/v1/cases", Obj: "case", Act: "list", Handler: h.ListCases, Summary: "Cases the caller may see (the docket)"},
+		{Method: "GET", Path: "/api/v1/cases/:id", Obj: "case", Act: "list", Handler: h.WorkflowRecord("cases"), Summary: "A case with its status and deadlines"},
+		{Method: "GET", Path: "/api/v1/cases/:id/actions", Obj: "case", Act: "list", Handler: h.WorkflowActions("cases"), Summary: "What the caller may do to a case now"},
+		{Method: "POST", Path: "/api/v1/cases/:id/actions/:name", Obj: "case", Act: "act", Handler: h.WorkflowDo("cases"), Summary: "Take an action on a case"},
+		{Method: "GET", Path: "/api/v1/cases/:id/timeline", Obj: "case", Act: "list", Handler: h.WorkflowTimeline("cases"), Summary: "Every step of a case, oldest first"},
+		{Method: "POST", Path: "/api/v1/cases/:id/messages", Obj: "case", Act: "act", Handler: h.PostMessage("cases"), Summary: "Post a message on a case"},
+		{Method: "GET", Path: "/api/v1/cases/:id/messages", Obj: "case", Act: "list", Handler: h.ListMessages("cases"), Summary: "A case's messages, oldest first"},
+		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.UploadEvidence("cases"), Summary: "Upload evidence to a case (multipart, field file: JPEG, PNG, WebP or PDF)"},
+		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "list", Handler: h.ListEvidence("cases"), Summary: "A case's evidence, oldest first"},
+		{Method: "GET", Path: "/api/v1/public/rulings", Obj: "ruling", Act: "read", Handler: h.PublicRulings, Summary: "Published awards, anonymised"},
+
+		// Disputes: what every kind shares
+		{Method: "GET", Path: "/api/v1/evidence/:id", Obj: "evidence", Act: "read", Handler: h.DownloadEvidence, Summary: "An evidence file's bytes, after checking access and its hash"},
 		{Method: "GET", Path: "/api/v1/notifications", Obj: "notification", Act: "list", Handler: h.Notifications, Summary: "The caller's notices"},
 
 		// Pages
@@ -60,6 +88,15 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/signout", Obj: "account", Act: "logout", Handler: h.Signout, Summary: "Sign out (form)"},
 		{Method: "POST", Path: "/lang", Obj: "account", Act: "language", Handler: h.SetLanguage, Summary: "Switch the language (form)"},
 		{Method: "GET", Path: "/account", Obj: "account", Act: "read", Handler: h.AccountPage, Summary: "My account page"},
+		{Method: "GET", Path: "/complaints", Obj: "complaint", Act: "list", Handler: h.ComplaintsPage, Summary: "Complaints page: mine, my inbox, my queue"},
+		{Method: "GET", Path: "/complaints/new", Obj: "complaint", Act: "create", Handler: h.NewComplaintPage, Summary: "Complaint form"},
+		{Method: "POST", Path: "/complaints", Obj: "complaint", Act: "create", Handler: h.FileComplaintForm, Summary: "File a complaint (form)"},
+		{Method: "GET", Path: "/complaints/:id", Obj: "complaint", Act: "list", Handler: h.WorkflowPage("complaints"), Summary: "Complaint page"},
+		{Method: "POST", Path: "/complaints/:id/actions/:name", Obj: "complaint", Act: "act", Handler: h.WorkflowActionForm("complaints"), Summary: "Take an action on a complaint (form)"},
+		{Method: "GET", Path: "/cases", Obj: "case", Act: "list", Handler: h.CasesPage, Summary: "Arbitration docket page"},
+		{Method: "GET", Path: "/cases/:id", Obj: "case", Act: "list", Handler: h.WorkflowPage("cases"), Summary: "Arbitration case page"},
+		{Method: "POST", Path: "/cases/:id/actions/:name", Obj: "case", Act: "act", Handler: h.WorkflowActionForm("cases"), Summary: "Take an action on a case (form)"},
+		{Method: "GET", Path: "/rulings", Obj: "ruling", Act: "read", Handler: h.RulingsPage, Summary: "Published rulings page"},
 		{Method: "GET", Path: "/admin/audit", Obj: "audit", Act: "read", Handler: h.AuditPage, Summary: "Audit trail page"},
 		{Method: "GET", Path: "/static/*", Obj: "asset", Act: "read", Handler: s.staticHandler(), Summary: "Stylesheets and scripts"},
 	}

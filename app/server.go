@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,6 +82,8 @@ func (s *Server) init(ctx context.Context) error {
 		return err
 	}
 	s.engine.DefaultJurisdiction = s.cfg.DefaultJurisdiction
+	s.engine.EvidenceDir = filepath.Join(s.cfg.DataDir, "evidence")
+	s.engine.EvidenceMaxBytes = s.cfg.EvidenceMaxBytes
 	if s.jobs, err = workflows.NewJobs(s.store, s.engine); err != nil {
 		return err
 	}
@@ -110,6 +113,7 @@ func (s *Server) buildApp() error {
 	engine := html.NewFileSystem(http.FS(tpl), ".html")
 	engine.AddFunc("t", s.tr.templateFunc)
 	engine.AddFunc("dict", dict)
+	engine.AddFunc("list", func(v ...string) []string { return v })
 	if err := engine.Load(); err != nil {
 		return fmt.Errorf("loading the page templates: %w", err)
 	}
@@ -117,7 +121,7 @@ func (s *Server) buildApp() error {
 		AppName:               "portal",
 		Views:                 engine,
 		ErrorHandler:          s.errorHandler,
-		BodyLimit:             16 << 20,
+		BodyLimit:             max(16<<20, int(s.cfg.EvidenceMaxBytes)+1<<20), // room above the evidence limit: our 413, not Fiber's
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,

@@ -38,6 +38,9 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	if env["DATABASE_URL"] == "" {
 		env["DATABASE_URL"] = testdb.New(t)
 	}
+	if env["PORTAL_DATA_DIR"] == "" {
+		env["PORTAL_DATA_DIR"] = t.TempDir() // evidence files of this server only
+	}
 	cfg, err := app.LoadConfig(func(k string) string {
 		if v, ok := env[k]; ok {
 			return v

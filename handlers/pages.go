@@ -22,10 +22,21 @@ type navItem struct {
 func navFor(u *models.User, path string) []navItem {
 	items := []navItem{{Href: "/", Label: "nav.home"}}
 	if u != nil {
-		items = append(items, navItem{Href: "/account", Label: "nav.account"})
+		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform) ||
+			u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleAdmin) {
+			items = append(items, navItem{Href: "/complaints", Label: "nav.complaints"})
+		}
+		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RoleArbitrator) ||
+			u.Roles.Has(models.RoleAdmin) {
+			items = append(items, navItem{Href: "/cases", Label: "nav.cases"})
+		}
+	}
+	items = append(items, navItem{Href: "/rulings", Label: "nav.rulings"})
+	if u != nil {
 		if u.Roles.Has(models.RoleAdmin) {
 			items = append(items, navItem{Href: "/admin/audit", Label: "nav.audit"})
 		}
+		items = append(items, navItem{Href: "/account", Label: "nav.account"})
 	}
 	for i := range items {
 		items[i].Active = items[i].Href == path

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -15,7 +16,13 @@ func recordView(kind, id string, record any) map[string]any {
 	b, _ := json.Marshal(record)
 	_ = json.Unmarshal(b, &out)
 	base := "/api/v1/" + kind + "/" + id
-	out["links"] = map[string]string{"self": base, "actions": base + "/actions", "timeline": base + "/timeline"}
+	links := map[string]string{"self": base, "actions": base + "/actions", "timeline": base + "/timeline"}
+	for field, kind := range map[string]string{"case_id": "cases", "complaint_id": "complaints"} {
+		if linked, ok := out[field].(string); ok && linked != "" {
+			links[strings.TrimSuffix(field, "_id")] = "/api/v1/" + kind + "/" + linked
+		}
+	}
+	out["links"] = links
 	return out
 }
 

@@ -51,10 +51,11 @@ CREATE TABLE workflow_events (
 );
 CREATE INDEX workflow_events_record_idx ON workflow_events (kind, record_id, id);
 
--- In-app notices for whoever must act next: a user, the staff of a party, or the inspectors of a jurisdiction.
+-- In-app notices for whoever must act next: a user, the staff of a party, the inspectors of a
+-- jurisdiction, or everyone of a role (the arbitration institution's secretaries).
 CREATE TABLE notifications (
     id             bigserial PRIMARY KEY,
-    recipient_type text NOT NULL CHECK (recipient_type IN ('user', 'party', 'jurisdiction')),
+    recipient_type text NOT NULL CHECK (recipient_type IN ('user', 'party', 'jurisdiction', 'role')),
     recipient_id   text NOT NULL,
     kind           text NOT NULL,
     record_id      text NOT NULL,
@@ -87,7 +88,7 @@ INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4) VALUES
     ('p', 'jurisdiction_inspector', '*', 'complaint', 'terminate', 'in_mediation'),
     ('p', 'jurisdiction_inspector', '*', 'complaint', 'pause', 'in_mediation'),
     ('p', 'jurisdiction_inspector', '*', 'complaint', 'resume', 'paused'),
-    ('p', 'admin', '*', 'complaint', 'read', '*'),
+    ('p', 'administrator', '*', 'complaint', 'read', '*'),
     ('p', 'system', '*', 'complaint', 'escalate', 'filed'),
     ('p', 'system', '*', 'complaint', 'terminate', 'in_mediation');
 

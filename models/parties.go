@@ -35,3 +35,10 @@ func (s *Store) EnsureParty(ctx context.Context, actor Actor, p Party) (bool, er
 	})
 	return created, err
 }
+
+// PartiesOfKind lists parties of the given kinds by name, for the pickers of the forms.
+func (s *Store) PartiesOfKind(ctx context.Context, kinds ...string) ([]Party, error) {
+	var out []Party
+	err := s.db.WithContext(ctx).Where("kind IN ?", kinds).Order("name").Limit(500).Find(&out).Error
+	return out, err
+}

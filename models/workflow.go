@@ -67,9 +67,10 @@ type WorkflowEvent struct {
 	At        time.Time `json:"at"`
 }
 
-// Recipient is who a notification is for: a user, the staff of a party, or the inspectors of a jurisdiction.
+// Recipient is who a notification is for: a user, the staff of a party, the inspectors of a
+// jurisdiction, or everyone holding a role.
 type Recipient struct {
-	Type string // "user", "party" or "jurisdiction"
+	Type string // "user", "party", "jurisdiction" or "role"
 	ID   string
 }
 
@@ -94,7 +95,11 @@ type Transition struct {
 }
 
 // workflowTables are the tables transitions may write; Kind is checked against it.
-var workflowTables = map[string]bool{"complaints": true}
+var workflowTables = map[string]bool{"complaints": true, "cases": true, "claims": true}
+
+// Within is the store writing through a transaction in progress: what it writes commits or
+// rolls back with tx, and its own transactions become savepoints (a claim escalated into a complaint).
+func (s *Store) Within(tx *gorm.DB) *Store { return &Store{db: tx, pool: s.pool} }
 
 // ApplyTransition writes an action: the record's new state (only if its version is still the one
 // the decision was made on, else ECONFLICT), the timeline entry, the audit record, the
@@ -187,6 +192,7 @@ func (s *Store) NotificationsFor(ctx context.Context, u *User, page Page) ([]Not
 	if u.Jurisdiction != nil && u.Roles.Has(RoleInspector) {
 		cond = cond.Or("recipient_type = 'jurisdiction' AND recipient_id = ?", *u.Jurisdiction)
 	}
+	cond = cond.Or("recipient_type = 'role' AND recipient_id IN ?", []string(u.Roles))
 	q = q.Where(cond)
 	if page.Cursor != "" {
 		c, err := strconv.ParseInt(page.Cursor, 10, 64)

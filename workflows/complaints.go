@@ -30,9 +30,8 @@ type (
 	settlePayload struct {
 		Terms string `json:"terms" validate:"required,max=5000"`
 	}
-	// terminatePayload's reason is required of an inspector; the deadline gives its own.
 	terminatePayload struct {
-		Reason string `json:"reason" validate:"max=2000"`
+		Reason string `json:"reason" validate:"required,max=2000"`
 	}
 	notePayload struct {
 		Reason string `json:"reason" validate:"max=2000"`
@@ -122,12 +121,9 @@ var complaintFlow = &Workflow{
 		{Name: "terminate", From: []string{"in_mediation"}, To: "unresolved",
 			Payload: func() any { return &terminatePayload{} },
 			Effect: func(s *Step) error {
-				reason := "mediation_deadline"
-				if !has(s.Relations, "system") {
-					reason = s.Payload.(*terminatePayload).Reason
-					if reason == "" {
-						return models.Invalid(models.FieldError{Field: "reason", Rule: "required"})
-					}
+				reason := s.Payload.(*terminatePayload).Reason
+				if has(s.Relations, "system") {
+					reason = "mediation_deadline"
 				}
 				s.StopDeadlines("mediation_by")
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "terminated", "reason": reason}))
@@ -154,6 +150,15 @@ var complaintFlow = &Workflow{
 				s.Notify(complainantOf(s), respondentOf(s))
 				return nil
 			}},
+		{Name: "to_arbitration", From: []string{"unresolved", "refused"},
+			Guard: func(rec Record, _ []string, _ time.Time) error {
+				if rec.(complaintRecord).CaseID != nil {
+					return models.Errorf(models.ECONFLICT, "already_in_arbitration")
+				}
+				return nil
+			},
+			Payload: func() any { return &toArbitrationPayload{} },
+			Effect:  toArbitration},
 		{Name: "withdraw", From: []string{"filed", "offered", "in_review", "in_mediation", "paused"}, To: "withdrawn",
 			Payload: func() any { return &notePayload{} },
 			Effect: func(s *Step) error {
@@ -183,7 +188,7 @@ func complaintRelations(c *models.Complaint, u *models.User) []string {
 		rels = append(rels, "jurisdiction_inspector")
 	}
 	if u.Roles.Has(models.RoleAdmin) {
-		rels = append(rels, "admin")
+		rels = append(rels, "administrator")
 	}
 	return rels
 }
@@ -258,4 +263,10 @@ func has(list []string, v string) bool {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// ComplaintOf returns the complaint behind a record, if it is one.
+func ComplaintOf(r Record) (*models.Complaint, bool) {
+	c, ok := r.(complaintRecord)
+	return c.Complaint, ok
 }

@@ -8,6 +8,7 @@ import (
 type Period struct {
 	WorkingDays int
 	Days        int
+	Months      int
 }
 
 // DefaultDeadlines are the deadlines of every workflow, each grounded in the rule it comes from
@@ -19,6 +20,16 @@ var DefaultDeadlines = map[string]Period{
 	"complaint.review": {WorkingDays: 7},
 	// SAMR complaint measures Art. 21: mediation ends after 45 working days without agreement.
 	"complaint.mediation": {WorkingDays: 45},
+	// After-sales claims: the merchant answers within 3 business days, and silence approves (as
+	// PayPal and eBay do); the refund is due within 7 days of the goods coming back (Consumer
+	// Protection Law Art. 25, the no-reason return rules).
+	"claim.answer": {WorkingDays: 3},
+	"claim.refund": {Days: 7},
+	// CIETAC online arbitration: the defence is due 20 days after notice (summary procedure)
+	// or 45 days (ordinary); the award within 3 months of the tribunal's formation (summary).
+	"case.defence_summary":  {Days: 20},
+	"case.defence_ordinary": {Days: 45},
+	"case.award":            {Months: 3},
 }
 
 // shanghai is where working days are counted.
@@ -43,7 +54,7 @@ func (c Calendar) Due(name string, from time.Time) time.Time {
 		return from.Add(d).UTC()
 	}
 	p := DefaultDeadlines[name]
-	due := from.In(shanghai).AddDate(0, 0, p.Days)
+	due := from.In(shanghai).AddDate(0, p.Months, p.Days)
 	for n := 0; n < p.WorkingDays; {
 		due = due.AddDate(0, 0, 1)
 		if c.workingDay(due) {

@@ -27,7 +27,9 @@ type Workflow struct {
 	// Load reads one record.
 	Load func(ctx context.Context, store *models.Store, id string) (Record, error)
 	// Relations are the ways a user stands to a record: complainant, respondent, ... The policy
-	// grants actions to relations, never to single users.
+	// grants actions to relations, never to single users. A relation is never named like a
+	// role (hence "administrator", "platform_operator"): roles inherit "user" and "public" in
+	// the policy, and a relation of the same name would inherit their rules too.
 	Relations func(rec Record, u *models.User) []string
 	// Timeouts name the action the system applies when a deadline passes.
 	Timeouts map[string]string

@@ -27,6 +27,10 @@ type Engine struct {
 	inserter *river.Client[*sql.Tx]
 	// DefaultJurisdiction handles complaints whose parties are all outside Hangzhou.
 	DefaultJurisdiction string
+	// EvidenceDir holds the evidence files, content-addressed (attachments.go).
+	EvidenceDir string
+	// EvidenceMaxBytes is the largest evidence file accepted; 0 means DefaultEvidenceMaxBytes.
+	EvidenceMaxBytes int64
 }
 
 // NewEngine builds the engine with every workflow of the portal.
@@ -37,7 +41,7 @@ func NewEngine(store *models.Store, policy *models.Policy, calendar Calendar) (*
 	}
 	e := &Engine{store: store, policy: policy, calendar: calendar, inserter: inserter,
 		flows: map[string]*Workflow{}, DefaultJurisdiction: "330102"}
-	for _, wf := range []*Workflow{complaintFlow} {
+	for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow} {
 		e.flows[wf.Kind] = wf
 	}
 	return e, nil
@@ -45,13 +49,22 @@ func NewEngine(store *models.Store, policy *models.Policy, calendar Calendar) (*
 
 // Step is an action being applied: what the effect functions read and fill.
 type Step struct {
+	Ctx        context.Context
+	Store      *models.Store
 	Record     Record
 	Relations  []string
+	Actor      models.Actor
 	Payload    any
 	Now        time.Time
 	Transition *models.Transition
 	calendar   Calendar
+	engine     *Engine
+	// inTx is more work for the transaction that applies the step (creating a linked record).
+	inTx []func(tx *gorm.DB) error
 }
+
+// InTransaction adds work to the transaction that applies the step.
+func (s *Step) InTransaction(fn func(tx *gorm.DB) error) { s.inTx = append(s.inTx, fn) }
 
 // StartDeadline sets a deadline to fall after its period from now.
 func (s *Step) StartDeadline(field, name string) {
@@ -174,11 +187,12 @@ func (e *Engine) Timeout(ctx context.Context, kind, id, deadline string, due tim
 	if err != nil {
 		return err
 	}
+	action, acts := wf.Timeouts[deadline]
 	current, ok := rec.State().Deadlines[deadline]
-	if !ok || !current.Equal(due) || time.Now().Before(due) {
-		return nil
+	if !acts || !ok || !current.Equal(due) || time.Now().Before(due) {
+		return nil // informational deadlines (no timeout action) only show when something is due
 	}
-	_, err = e.apply(ctx, models.SystemActor, kind, rec, []string{"system"}, wf.Timeouts[deadline], nil)
+	_, err = e.apply(ctx, models.SystemActor, kind, rec, []string{"system"}, action, nil)
 	if code := models.ErrorCode(err); code == models.ECONFLICT || code == models.EFORBIDDEN {
 		return nil // the record moved on, or the action no longer applies: nothing to do
 	}
@@ -211,8 +225,11 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 				return nil, &models.Error{Code: models.EBADREQUEST, Message: "bad_json"}
 			}
 		}
-		if err := models.Validate(payload); err != nil {
-			return nil, err
+		// A deadline acting as the system brings no payload; the action's effect says what it means.
+		if !has(rels, "system") {
+			if err := models.Validate(payload); err != nil {
+				return nil, err
+			}
 		}
 	}
 	st := rec.State()
@@ -227,13 +244,19 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 	for k, v := range st.Deadlines {
 		t.Deadlines[k] = v
 	}
-	step := &Step{Record: rec, Relations: rels, Payload: payload, Now: now, Transition: t, calendar: e.calendar}
+	step := &Step{Ctx: ctx, Store: e.store, Record: rec, Relations: rels, Actor: actor, Payload: payload, Now: now,
+		Transition: t, calendar: e.calendar, engine: e}
 	if action.Effect != nil {
 		if err := action.Effect(step); err != nil {
 			return nil, err
 		}
 	}
 	_, err := e.store.ApplyTransition(ctx, *t, func(tx *gorm.DB) error {
+		for _, fn := range step.inTx {
+			if err := fn(tx); err != nil {
+				return err
+			}
+		}
 		return e.scheduleDeadlines(ctx, tx, kind, rec.RecordID(), st.Deadlines, t.Deadlines)
 	})
 	if err != nil {

@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
+)
+
+// The detail page every workflow record shares: facts, deadlines, the forms of the actions the
+// caller may take now (from the engine, like GET .../actions), and the timeline.
+
+// fact is one labelled value on a record page.
+type fact struct {
+	Label string // catalog id
+	Value string
+}
+
+// workflowPage is what pages/workflow.html renders.
+type workflowPage struct {
+	Kind      string // complaints, cases, ...
+	ID        string
+	Number    string
+	Status    string
+	Facts     []fact
+	Deadlines []fact
+	Actions   []workflows.AvailableAction
+	Timeline  []models.WorkflowEvent
+	Links     []fact // label → href of linked records
+}
+
+// renderWorkflow draws a record's page; errs and failed carry a failed action's form back.
+func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, errs map[string]string, failed string) error {
+	ctx, cancel := ctx(c)
+	defer cancel()
+	u := currentUser(c)
+	rec, _, err := h.Engine.Open(ctx, u, kind, id)
+	if err != nil {
+		return err
+	}
+	actions, err := h.Engine.Actions(ctx, u, kind, id)
+	if err != nil {
+		return err
+	}
+	timeline, err := h.Engine.Timeline(ctx, u, kind, id)
+	if err != nil {
+		return err
+	}
+	st := rec.State()
+	p := workflowPage{Kind: kind, ID: id, Status: st.Status, Actions: actions, Timeline: timeline}
+	names := make([]string, 0, len(st.Deadlines))
+	for name := range st.Deadlines {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		p.Deadlines = append(p.Deadlines, fact{Label: "deadline." + name, Value: localTime(st.Deadlines[name])})
+	}
+	if complaint, ok := workflows.ComplaintOf(rec); ok {
+		p.Number, p.Facts, p.Links = complaintFacts(complaint)
+	}
+	if arbitration, ok := workflows.CaseOf(rec); ok {
+		p.Number, p.Facts, p.Links = caseFacts(arbitration)
+	}
+	return render(c, status, "workflow", "kind."+kind, fiber.Map{"Record": p, "Errors": errs, "Failed": failed})
+}
+
+// localTime shows a time in Hangzhou's zone.
+func localTime(t time.Time) string {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+// jsonFacts flattens a JSON object (an offer, an award) into labelled facts.
+func jsonFacts(prefix string, raw models.JSONText) []fact {
+	if raw == nil {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []fact
+	for _, k := range keys {
+		v := m[k]
+		if v == nil || v == "" {
+			continue
+		}
+		if nested, ok := v.(map[string]any); ok {
+			b, _ := json.Marshal(nested)
+			out = append(out, jsonFacts(prefix+k+".", b)...)
+			continue
+		}
+		out = append(out, fact{Label: "field_label." + k, Value: fmt.Sprint(v)})
+	}
+	return out
+}
+
+// WorkflowPage shows one record.
+func (h *Handlers) WorkflowPage(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return h.renderWorkflow(c, fiber.StatusOK, kind, c.Params("id"), nil, "")
+	}
+}
+
+// WorkflowActionForm takes an action from the record page's form, then goes back to the page
+// (post/redirect/get); invalid input shows the page again with the errors on that form.
+func (h *Handlers) WorkflowActionForm(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, name := c.Params("id"), c.Params("name")
+		body, err := formJSON(c)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := ctx(c)
+		defer cancel()
+		if _, err := h.Engine.Do(ctx, currentUser(c), kind, id, name, body); err != nil {
+			status := fiber.StatusUnprocessableEntity
+			switch models.ErrorCode(err) {
+			case models.EINVALID:
+			case models.ECONFLICT:
+				status = fiber.StatusConflict
+			default: // not found, not allowed: the error page says so
+				return err
+			}
+			fields, msg, err := h.formErrors(c, err)
+			if err != nil {
+				return err
+			}
+			if len(fields) == 0 {
+				fields = map[string]string{"_": msg}
+			}
+			return h.renderWorkflow(c, status, kind, id, fields, name)
+		}
+		return c.Redirect("/"+kind+"/"+url.PathEscape(id), fiber.StatusSeeOther)
+	}
+}
+
+// formJSON turns a posted form (without its CSRF field) into the JSON object an action takes.
+func formJSON(c *fiber.Ctx) ([]byte, error) {
+	m := map[string]any{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if key := string(k); key != "_csrf" && len(v) > 0 {
+			m[key] = string(v)
+		}
+	})
+	if at, ok := m["at"].(string); ok { // datetime-local inputs carry no zone: they are Hangzhou time
+		if t, err := time.ParseInLocation("2006-01-02T15:04", at, time.FixedZone("CST", 8*3600)); err == nil {
+			m["at"] = t.UTC()
+		}
+	}
+	return json.Marshal(m)
+}

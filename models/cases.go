@@ -1,0 +1,218 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ArbitrationCase is an online arbitration case (仲裁案件).
+type ArbitrationCase struct {
+	ID           string     `json:"id"`
+	Number       string     `json:"number"`
+	ClaimantID   string     `json:"claimant_id"`
+	RespondentID string     `json:"respondent_id"`
+	ComplaintID  *string    `json:"complaint_id"`
+	Amount       string     `json:"amount"`
+	Currency     string     `json:"currency"`
+	Claim        string     `json:"claim"`
+	Agreement    string     `json:"agreement"`
+	Procedure    string     `json:"procedure"`
+	SecretaryID  *string    `json:"secretary_id"`
+	ArbitratorID *string    `json:"arbitrator_id"`
+	Defence      JSONText   `json:"defence"`
+	Hearing      JSONText   `json:"hearing"`
+	Award        JSONText   `json:"award"`
+	Outcome      JSONText   `json:"outcome"`
+	PublishedAt  *time.Time `json:"published_at"`
+	WorkflowState
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// TableName is the cases table.
+func (ArbitrationCase) TableName() string { return "cases" }
+
+// NewCase is what a consumer files (or what a complaint carries to arbitration).
+type NewCase struct {
+	RespondentID string  `json:"respondent_id" validate:"required,max=64"`
+	ComplaintID  *string `json:"complaint_id" validate:"omitempty,max=64"`
+	Amount       string  `json:"amount" validate:"required,money"`
+	Currency     string  `json:"currency" validate:"required,iso4217"`
+	Claim        string  `json:"claim" validate:"required,max=10000"`
+	Agreement    string  `json:"agreement" validate:"required,max=5000"`
+}
+
+// Validate checks a new case's fields.
+func (in *NewCase) Validate() error {
+	in.Claim = strings.TrimSpace(in.Claim)
+	in.Agreement = strings.TrimSpace(in.Agreement)
+	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
+	return Validate(in)
+}
+
+// summaryLimit is the amount in dispute up to which the summary procedure applies
+// (CIETAC Arbitration Rules Art. 56: RMB 5 million).
+const summaryLimit = 5_000_000
+
+// ProcedureFor picks the summary or ordinary procedure by the amount in dispute.
+func ProcedureFor(amount string) string {
+	var v float64
+	if _, err := fmt.Sscan(amount, &v); err == nil && v > summaryLimit {
+		return "ordinary"
+	}
+	return "summary"
+}
+
+// NewID returns a new opaque, time-ordered id (for records created inside another's transaction).
+func NewID() string { return newID() }
+
+// CreateCase stores a filed case with its timeline entry, audit record and notifications.
+func (s *Store) CreateCase(ctx context.Context, actor Actor, c *ArbitrationCase, notify []Recipient, after func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := CreateCaseTx(tx, actor, c, notify); err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx)
+		}
+		return nil
+	})
+}
+
+// CreateCaseTx is CreateCase inside a transaction the caller owns (a complaint going to arbitration).
+func CreateCaseTx(tx *gorm.DB, actor Actor, c *ArbitrationCase, notify []Recipient) error {
+	if c.ID == "" {
+		c.ID = newID()
+	}
+	c.ClaimantID = actor.UserID
+	var seq int64
+	if err := tx.Raw("SELECT nextval('case_number_seq')").Scan(&seq).Error; err != nil {
+		return err
+	}
+	c.Number = fmt.Sprintf("AR-%d-%06d", time.Now().Year(), seq)
+	c.Version = 1
+	err := tx.Omit("SecretaryID", "ArbitratorID", "Defence", "Hearing", "Award", "Outcome", "PublishedAt", "PausedAt").Create(c).Error
+	if isForeignKeyViolation(err) {
+		return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
+	}
+	if err != nil {
+		return err
+	}
+	if err := recordStep(tx, "cases", c.ID, actor, "claimant", "file", "", c.Status, nil, notify); err != nil {
+		return err
+	}
+	return audit(tx, actor, "cases.file", "cases", c.ID, nil, map[string]any{
+		"number": c.Number, "respondent_id": c.RespondentID, "amount": c.Amount, "currency": c.Currency, "complaint_id": c.ComplaintID})
+}
+
+// CaseByID loads one case.
+func (s *Store) CaseByID(ctx context.Context, id string) (*ArbitrationCase, error) {
+	var c ArbitrationCase
+	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&c)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &c, nil
+}
+
+// CaseFilter narrows a list to what one caller may see.
+type CaseFilter struct {
+	ClaimantID   string
+	RespondentID string
+	ArbitratorID string
+	All          bool // the institution's secretaries and the admin
+	Status       string
+}
+
+// ListCases pages through cases, newest first.
+func (s *Store) ListCases(ctx context.Context, f CaseFilter, page Page) ([]ArbitrationCase, *string, error) {
+	q := s.db.WithContext(ctx).Model(&ArbitrationCase{}).Order("id DESC").Limit(page.Limit + 1)
+	if !f.All {
+		cond := s.db.Where("claimant_id = ?", f.ClaimantID)
+		if f.RespondentID != "" {
+			cond = cond.Or("respondent_id = ?", f.RespondentID)
+		}
+		if f.ArbitratorID != "" {
+			cond = cond.Or("arbitrator_id = ?", f.ArbitratorID)
+		}
+		q = q.Where(cond)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if page.Cursor != "" {
+		q = q.Where("id < ?", page.Cursor)
+	}
+	var out []ArbitrationCase
+	if err := q.Find(&out).Error; err != nil {
+		return nil, nil, err
+	}
+	return pageOf(out, page.Limit, func(c ArbitrationCase) string { return c.ID })
+}
+
+// Ruling is a published award as the public sees it: anonymised, without the consumer's name
+// or contact details.
+type Ruling struct {
+	ID          string    `json:"id"`
+	Number      string    `json:"number"`
+	Respondent  string    `json:"respondent"`
+	Procedure   string    `json:"procedure"`
+	Amount      string    `json:"amount"`
+	Currency    string    `json:"currency"`
+	Claim       string    `json:"claim"`
+	Award       JSONText  `json:"award"`
+	PublishedAt time.Time `json:"published_at"`
+}
+
+// PublicRulings pages through published awards, newest first, anonymised.
+func (s *Store) PublicRulings(ctx context.Context, page Page) ([]Ruling, *string, error) {
+	var rows []struct {
+		Ruling
+		ClaimantName  string
+		ClaimantEmail string
+	}
+	q := s.db.WithContext(ctx).Table("cases c").
+		Select(`c.id, c.number, p.name AS respondent, c.procedure, c.amount, c.currency, c.claim, c.award::text AS award,
+			c.published_at, u.name AS claimant_name, u.email AS claimant_email`).
+		Joins("JOIN parties p ON p.id = c.respondent_id").Joins("JOIN users u ON u.id = c.claimant_id").
+		Where("c.published_at IS NOT NULL").Order("c.published_at DESC, c.id DESC").Limit(page.Limit + 1)
+	if page.Cursor != "" {
+		q = q.Where("c.id < ?", page.Cursor)
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	out := make([]Ruling, len(rows))
+	for i, r := range rows {
+		out[i] = r.Ruling
+		out[i].Claim = Anonymise(r.Claim, r.ClaimantName, r.ClaimantEmail)
+		out[i].Award = JSONText(Anonymise(string(r.Award), r.ClaimantName, r.ClaimantEmail))
+	}
+	return pageOf(out, page.Limit, func(r Ruling) string { return r.ID })
+}
+
+var (
+	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	// Mainland mobile numbers (with or without +86) and landlines such as 0571-87654321.
+	phonePattern = regexp.MustCompile(`(\+?86[ -]?)?\b1[3-9][0-9]{9}\b|\b0[0-9]{2,3}-[0-9]{7,8}\b`)
+)
+
+// Anonymise removes a consumer's name, e-mail addresses and phone numbers from published text.
+func Anonymise(text, name, email string) string {
+	if name = strings.TrimSpace(name); name != "" {
+		text = strings.ReplaceAll(text, name, "申请人")
+	}
+	if email != "" {
+		text = strings.ReplaceAll(text, email, "[email]")
+	}
+	text = emailPattern.ReplaceAllString(text, "[email]")
+	return phonePattern.ReplaceAllString(text, "[phone]")
+}

@@ -1,0 +1,206 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Claim is a consumer's after-sales claim (售后): a return, refund, repair or replacement the
+// merchant answers directly; a rejected claim can be escalated into a complaint.
+type Claim struct {
+	ID                string     `json:"id"`
+	Number            string     `json:"number"`
+	ClaimantID        string     `json:"claimant_id"`
+	RespondentID      string     `json:"respondent_id"`
+	OrderRef          string     `json:"order_ref"`
+	Type              string     `json:"type"`
+	NoReason          bool       `json:"no_reason"`
+	DeliveredAt       time.Time  `json:"delivered_at"`
+	CustomsReleasedAt *time.Time `json:"customs_released_at"`
+	Amount            string     `json:"amount"`
+	Currency          string     `json:"currency"`
+	Reason            string     `json:"reason"`
+	Rejection         JSONText   `json:"rejection"`
+	ReturnShipment    JSONText   `json:"return_shipment"`
+	Refund            JSONText   `json:"refund"`
+	ComplaintID       *string    `json:"complaint_id"`
+	WorkflowState
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ClaimTypes are the remedies a claim asks for (API.md).
+var ClaimTypes = []string{"return", "refund", "repair", "replace"}
+
+// The no-reason return (七天无理由退货): goods bought online may be returned without a reason
+// within 7 days of delivery (Consumer Protection Law Art. 25); a cross-border retail import
+// within 30 days of its customs release (the cross-border e-commerce retail import return rules).
+const (
+	NoReasonReturnWindow    = 7 * 24 * time.Hour
+	CrossBorderReturnWindow = 30 * 24 * time.Hour
+)
+
+// clockSkew is how far in the future a client's "now" may be before it counts as the future.
+const clockSkew = 5 * time.Minute
+
+// NewClaim is what a consumer files.
+type NewClaim struct {
+	RespondentID      string     `json:"respondent_id" validate:"required,max=64"`
+	OrderRef          string     `json:"order_ref" validate:"required,max=100"`
+	Type              string     `json:"type" validate:"required,oneof=return refund repair replace"`
+	NoReason          bool       `json:"no_reason"`
+	DeliveredAt       time.Time  `json:"delivered_at" validate:"required"`
+	CustomsReleasedAt *time.Time `json:"customs_released_at"`
+	Amount            string     `json:"amount" validate:"required,money"`
+	Currency          string     `json:"currency" validate:"required,iso4217"`
+	Reason            string     `json:"reason" validate:"required,max=10000"`
+}
+
+// Validate checks the fields of a new claim and, for a no-reason return, that it is filed
+// within its window as of now. Every bad field is named at once.
+func (in *NewClaim) Validate(now time.Time) error {
+	in.OrderRef = strings.TrimSpace(in.OrderRef)
+	in.Reason = strings.TrimSpace(in.Reason)
+	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
+	var fields []FieldError
+	if err := Validate(in); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return err
+		}
+		fields = e.Fields
+	}
+	fields = append(fields, in.checkDates(now)...)
+	if len(fields) > 0 {
+		return Invalid(fields...)
+	}
+	return nil
+}
+
+// checkDates refuses dates in the future and a no-reason return outside its window. API.md puts
+// the window's error on delivered_at, also for an import whose window runs from customs release.
+func (in *NewClaim) checkDates(now time.Time) []FieldError {
+	var fields []FieldError
+	if in.DeliveredAt.After(now.Add(clockSkew)) {
+		fields = append(fields, FieldError{Field: "delivered_at", Rule: "not_future"})
+	}
+	if in.CustomsReleasedAt != nil && in.CustomsReleasedAt.After(now.Add(clockSkew)) {
+		fields = append(fields, FieldError{Field: "customs_released_at", Rule: "not_future"})
+	}
+	if !in.NoReason || in.DeliveredAt.IsZero() || len(fields) > 0 {
+		return fields
+	}
+	from, window, rule := in.DeliveredAt, NoReasonReturnWindow, "return_window"
+	if in.CustomsReleasedAt != nil {
+		from, window, rule = *in.CustomsReleasedAt, CrossBorderReturnWindow, "import_return_window"
+	}
+	if now.Sub(from) > window {
+		fields = append(fields, FieldError{Field: "delivered_at", Rule: rule, Param: strconv.Itoa(int(window / (24 * time.Hour)))})
+	}
+	return fields
+}
+
+// CreateClaim stores a filed claim with its first timeline entry, audit record and
+// notifications; after adds the jobs to run once it commits.
+func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify []Recipient, after func(tx *gorm.DB) error) error {
+	c.ID = newID()
+	c.ClaimantID = actor.UserID
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var seq int64
+		if err := tx.Raw("SELECT nextval('claim_number_seq')").Scan(&seq).Error; err != nil {
+			return err
+		}
+		c.Number = fmt.Sprintf("AS-%d-%06d", time.Now().Year(), seq)
+		c.Version = 1
+		err := tx.Omit("Rejection", "ReturnShipment", "Refund", "ComplaintID", "PausedAt").Create(c).Error
+		if isForeignKeyViolation(err) {
+			return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
+		}
+		if err != nil {
+			return err
+		}
+		if err := recordStep(tx, "claims", c.ID, actor, "claimant", "file", "", c.Status, nil, notify); err != nil {
+			return err
+		}
+		if err := audit(tx, actor, "claims.file", "claims", c.ID, nil, map[string]any{
+			"number": c.Number, "respondent_id": c.RespondentID, "type": c.Type, "no_reason": c.NoReason,
+			"amount": c.Amount, "currency": c.Currency}); err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx)
+		}
+		return nil
+	})
+}
+
+// ClaimByID loads one claim.
+func (s *Store) ClaimByID(ctx context.Context, id string) (*Claim, error) {
+	var c Claim
+	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&c)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &c, nil
+}
+
+// LinkClaimComplaint records the complaint an escalated claim opened.
+func (s *Store) LinkClaimComplaint(ctx context.Context, claimID, complaintID string) error {
+	res := s.db.WithContext(ctx).Table("claims").Where("id = ?", claimID).
+		Updates(map[string]any{"complaint_id": complaintID, "updated_at": gorm.Expr("now()")})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(ENOTFOUND, "not_found")
+	}
+	return nil
+}
+
+// ClaimFilter narrows a list to what one caller may see: the claims they filed, those against
+// their party, or all (admin).
+type ClaimFilter struct {
+	ClaimantID   string
+	RespondentID string
+	All          bool
+	Status       string
+}
+
+// ListClaims pages through the claims a filter allows, newest first.
+func (s *Store) ListClaims(ctx context.Context, f ClaimFilter, page Page) ([]Claim, *string, error) {
+	q := s.db.WithContext(ctx).Model(&Claim{}).Order("id DESC").Limit(page.Limit + 1)
+	if !f.All {
+		var ors []string
+		var args []any
+		for col, v := range map[string]string{"claimant_id": f.ClaimantID, "respondent_id": f.RespondentID} {
+			if v != "" {
+				ors = append(ors, col+" = ?")
+				args = append(args, v)
+			}
+		}
+		if len(ors) == 0 {
+			return []Claim{}, nil, nil
+		}
+		q = q.Where("("+strings.Join(ors, " OR ")+")", args...)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if page.Cursor != "" {
+		q = q.Where("id < ?", page.Cursor)
+	}
+	var out []Claim
+	if err := q.Find(&out).Error; err != nil {
+		return nil, nil, err
+	}
+	return pageOf(out, page.Limit, func(c Claim) string { return c.ID })
+}

@@ -1,0 +1,298 @@
+package workflows
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models"
+)
+
+// caseRecord adapts models.ArbitrationCase to the engine.
+type caseRecord struct{ *models.ArbitrationCase }
+
+func (c caseRecord) RecordID() string             { return c.ID }
+func (c caseRecord) State() *models.WorkflowState { return &c.WorkflowState }
+
+// Case payloads.
+type (
+	reasonPayload struct {
+		Reason string `json:"reason" validate:"required,max=2000"`
+	}
+	defencePayload struct {
+		Defence string `json:"defence" validate:"required,max=20000"`
+	}
+	appointPayload struct {
+		ArbitratorID string `json:"arbitrator_id" validate:"required,max=64"`
+	}
+	hearingPayload struct {
+		At   time.Time `json:"at" validate:"required"`
+		Mode string    `json:"mode" validate:"required,oneof=online documents_only"`
+	}
+	awardPayload struct {
+		Outcome   string `json:"outcome" validate:"required,oneof=upheld partially_upheld dismissed"`
+		Amount    string `json:"amount" validate:"omitempty,money"`
+		Currency  string `json:"currency" validate:"omitempty,iso4217"`
+		Reasoning string `json:"reasoning" validate:"required,max=20000"`
+	}
+	termsPayload struct {
+		Terms string `json:"terms" validate:"required,max=5000"`
+	}
+	toArbitrationPayload struct {
+		Claim     string `json:"claim" validate:"max=10000"`
+		Agreement string `json:"agreement" validate:"required,max=5000"`
+	}
+)
+
+// caseFlow is the online arbitration workflow (CIETAC online rules; PRC Arbitration Law 2025,
+// in force 2026-03-01, online by default): the institution's secretary accepts and serves notice,
+// the respondent defends (silence proceeds in default), a tribunal free of conflicts is appointed,
+// hears the case online or on documents, and issues an award that is published anonymised.
+var caseFlow = &Workflow{
+	Kind:   "cases",
+	Object: "case",
+	States: []string{"filed", "accepted", "rejected", "defence_filed", "tribunal_formed", "hearing", "deliberation",
+		"awarded", "published", "settled", "complied", "non_compliant", "withdrawn"},
+	Open: []string{"filed", "accepted", "defence_filed", "tribunal_formed", "hearing", "deliberation"},
+	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
+		c, err := s.CaseByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return caseRecord{c}, nil
+	},
+	Relations: func(rec Record, u *models.User) []string {
+		return caseRelations(rec.(caseRecord).ArbitrationCase, u)
+	},
+	Timeouts: map[string]string{"defence_by": "submit_defence"},
+	Actions: []*Action{
+		{Name: "accept", From: []string{"filed"}, To: "accepted",
+			Effect: func(s *Step) error {
+				// Acceptance serves the notice electronically: the respondent's time to defend starts now.
+				c := caseOf(s)
+				s.Set("secretary_id", s.Actor.UserID)
+				s.StartDeadline("defence_by", "case.defence_"+c.Procedure)
+				s.Notify(caseClaimant(c), caseRespondent(c))
+				return nil
+			}},
+		{Name: "reject", From: []string{"filed"}, To: "rejected",
+			Payload: func() any { return &reasonPayload{} },
+			Effect: func(s *Step) error {
+				s.Set("outcome", jsonOf(map[string]any{"rejected": s.Payload.(*reasonPayload).Reason}))
+				s.Notify(caseClaimant(caseOf(s)))
+				return nil
+			}},
+		{Name: "submit_defence", From: []string{"accepted"}, To: "defence_filed",
+			Payload: func() any { return &defencePayload{} },
+			Effect: func(s *Step) error {
+				c := caseOf(s)
+				s.StopDeadlines("defence_by")
+				if has(s.Relations, "system") {
+					// The respondent let the time pass: the case proceeds in default.
+					s.Set("defence", jsonOf(map[string]any{"in_default": true}))
+				} else {
+					s.Set("defence", jsonOf(map[string]any{"in_default": false, "text": s.Payload.(*defencePayload).Defence}))
+				}
+				s.Notify(caseClaimant(c), caseSecretary(c))
+				return nil
+			}},
+		{Name: "appoint", From: []string{"defence_filed"}, To: "tribunal_formed",
+			Payload: func() any { return &appointPayload{} },
+			Effect: func(s *Step) error {
+				c := caseOf(s)
+				id := s.Payload.(*appointPayload).ArbitratorID
+				a, err := s.Store.UserByID(s.Ctx, id)
+				if err != nil || !a.Roles.Has(models.RoleArbitrator) {
+					return models.Invalid(models.FieldError{Field: "arbitrator_id", Rule: "arbitrator"})
+				}
+				// Conflict of interest: an arbitrator who is a party, or staff of one, may not sit.
+				if a.ID == c.ClaimantID || (a.PartyID != nil && *a.PartyID == c.RespondentID) {
+					return &models.Error{Code: models.ECONFLICT, Message: "arbitrator_conflict",
+						Fields: []models.FieldError{{Field: "arbitrator_id", Rule: "conflict"}}}
+				}
+				s.Set("arbitrator_id", a.ID)
+				if c.Procedure == "summary" {
+					s.StartDeadline("award_by", "case.award")
+				}
+				s.Notify(models.Recipient{Type: "user", ID: a.ID}, caseClaimant(c), caseRespondent(c))
+				return nil
+			}},
+		{Name: "schedule_hearing", From: []string{"tribunal_formed"}, To: "hearing",
+			Payload: func() any { return &hearingPayload{} },
+			Effect: func(s *Step) error {
+				p := s.Payload.(*hearingPayload)
+				if p.Mode == "online" && !p.At.After(s.Now) {
+					return models.Invalid(models.FieldError{Field: "at", Rule: "future"})
+				}
+				c := caseOf(s)
+				s.Set("hearing", jsonOf(map[string]any{"at": p.At.UTC(), "mode": p.Mode}))
+				s.Notify(caseClaimant(c), caseRespondent(c))
+				return nil
+			}},
+		{Name: "close_hearing", From: []string{"hearing"}, To: "deliberation"},
+		{Name: "issue_award", From: []string{"deliberation"}, To: "awarded",
+			Payload: func() any { return &awardPayload{} },
+			Effect: func(s *Step) error {
+				c := caseOf(s)
+				p := s.Payload.(*awardPayload)
+				if p.Outcome != "dismissed" && (p.Amount == "") != (p.Currency == "") {
+					return models.Invalid(models.FieldError{Field: "currency", Rule: "required_with", Param: "amount"})
+				}
+				s.StopDeadlines("award_by")
+				s.Set("award", jsonOf(map[string]any{"outcome": p.Outcome, "amount": p.Amount, "currency": p.Currency,
+					"reasoning": p.Reasoning, "issued_at": s.Now.UTC()}))
+				s.Notify(caseClaimant(c), caseRespondent(c))
+				return nil
+			}},
+		{Name: "publish", From: []string{"awarded"}, To: "published",
+			Effect: func(s *Step) error {
+				s.Set("published_at", s.Now.UTC())
+				return nil
+			}},
+		{Name: "settle", From: []string{"accepted", "defence_filed", "tribunal_formed", "hearing", "deliberation"}, To: "settled",
+			Payload: func() any { return &termsPayload{} },
+			Effect: func(s *Step) error {
+				// Conciliation at any time ends in a consent award.
+				c := caseOf(s)
+				s.StopDeadlines("defence_by", "award_by")
+				s.Set("outcome", jsonOf(map[string]any{"consent_award": s.Payload.(*termsPayload).Terms}))
+				s.Notify(caseClaimant(c), caseRespondent(c))
+				return nil
+			}},
+		{Name: "record_compliance", From: []string{"awarded", "published"}, To: "complied",
+			Effect: func(s *Step) error {
+				s.Notify(caseClaimant(caseOf(s)))
+				return nil
+			}},
+		{Name: "report_non_compliance", From: []string{"awarded", "published"}, To: "non_compliant",
+			Payload: func() any { return &notePayload{} },
+			Effect: func(s *Step) error {
+				c := caseOf(s)
+				s.Set("outcome", jsonOf(map[string]any{"non_compliance": s.Payload.(*notePayload).Reason}))
+				s.Notify(caseRespondent(c), caseSecretary(c))
+				return nil
+			}},
+		{Name: "withdraw", From: []string{"filed", "accepted", "defence_filed", "tribunal_formed", "hearing"}, To: "withdrawn",
+			Payload: func() any { return &notePayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("defence_by", "award_by")
+				s.Notify(caseRespondent(caseOf(s)))
+				return nil
+			}},
+	},
+}
+
+// caseRelations derives how a user stands to a case from the case itself. Every arbitrator of
+// the institution acts as its secretary; the appointed one sits on the tribunal.
+func caseRelations(c *models.ArbitrationCase, u *models.User) []string {
+	if u == nil {
+		return nil
+	}
+	var rels []string
+	if u.ID == c.ClaimantID {
+		rels = append(rels, "claimant")
+	}
+	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) && *u.PartyID == c.RespondentID {
+		rels = append(rels, "respondent")
+	}
+	if u.Roles.Has(models.RoleArbitrator) {
+		rels = append(rels, "secretary")
+		if c.ArbitratorID != nil && *c.ArbitratorID == u.ID {
+			rels = append(rels, "appointed_arbitrator")
+		}
+	}
+	if u.Roles.Has(models.RoleAdmin) {
+		rels = append(rels, "administrator")
+	}
+	return rels
+}
+
+func caseOf(s *Step) *models.ArbitrationCase { return s.Record.(caseRecord).ArbitrationCase }
+
+func caseClaimant(c *models.ArbitrationCase) models.Recipient {
+	return models.Recipient{Type: "user", ID: c.ClaimantID}
+}
+
+func caseRespondent(c *models.ArbitrationCase) models.Recipient {
+	return models.Recipient{Type: "party", ID: c.RespondentID}
+}
+
+// caseSecretary is the secretary who accepted the case, or every secretary before that.
+func caseSecretary(c *models.ArbitrationCase) models.Recipient {
+	if c.SecretaryID != nil {
+		return models.Recipient{Type: "user", ID: *c.SecretaryID}
+	}
+	return models.Recipient{Type: "role", ID: models.RoleArbitrator}
+}
+
+// newCase builds a filed case; the jurisdiction is the respondent's (or the default) so the
+// shared workflow columns are always set.
+func (e *Engine) newCase(ctx context.Context, in models.NewCase) (*models.ArbitrationCase, error) {
+	jurisdiction, err := e.store.ComplaintJurisdiction(ctx, in.RespondentID, nil, e.DefaultJurisdiction)
+	if err != nil {
+		return nil, err
+	}
+	return &models.ArbitrationCase{
+		ID: models.NewID(), RespondentID: in.RespondentID, ComplaintID: in.ComplaintID, Amount: in.Amount,
+		Currency: in.Currency, Claim: in.Claim, Agreement: in.Agreement, Procedure: models.ProcedureFor(in.Amount),
+		WorkflowState: models.WorkflowState{Status: "filed", Jurisdiction: jurisdiction, Deadlines: models.Deadlines{}},
+	}, nil
+}
+
+// FileCase files an arbitration case for a consumer.
+func (e *Engine) FileCase(ctx context.Context, u *models.User, in models.NewCase) (*models.ArbitrationCase, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.ComplaintID != nil {
+		// Carrying a complaint to arbitration is the complaint's own action, which checks its state.
+		return nil, models.Invalid(models.FieldError{Field: "complaint_id", Rule: "use_to_arbitration"})
+	}
+	c, err := e.newCase(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}, {Type: "role", ID: models.RoleArbitrator}}
+	if err := e.store.CreateCase(ctx, models.Actor{UserID: u.ID}, c, notify, nil); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// toArbitration is the complaint action that carries an unresolved or refused complaint to
+// arbitration in one step: the case is filed in the same transaction and linked both ways.
+func toArbitration(s *Step) error {
+	comp := complaintOf(s)
+	p := s.Payload.(*toArbitrationPayload)
+	claim := p.Claim
+	if claim == "" {
+		claim = comp.Request + "\n\n" + comp.Description
+	}
+	c, err := s.engine.newCase(s.Ctx, models.NewCase{RespondentID: comp.RespondentID, ComplaintID: &comp.ID,
+		Amount: comp.Amount, Currency: comp.Currency, Claim: claim, Agreement: p.Agreement})
+	if err != nil {
+		return err
+	}
+	s.Set("case_id", c.ID)
+	notify := []models.Recipient{{Type: "party", ID: comp.RespondentID}, {Type: "role", ID: models.RoleArbitrator}}
+	s.InTransaction(func(tx *gorm.DB) error { return models.CreateCaseTx(tx, s.Actor, c, notify) })
+	return nil
+}
+
+// ListCases lists what the user may see: their own cases, those against their party, those
+// they sit on; all for the institution's arbitrators and the admin.
+func (e *Engine) ListCases(ctx context.Context, u *models.User, status string, page models.Page) ([]models.ArbitrationCase, *string, error) {
+	f := models.CaseFilter{ClaimantID: u.ID, Status: status,
+		All: u.Roles.Has(models.RoleAdmin) || u.Roles.Has(models.RoleArbitrator)}
+	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) {
+		f.RespondentID = *u.PartyID
+	}
+	return e.store.ListCases(ctx, f, page)
+}
+
+// CaseOf returns the arbitration case behind a record, if it is one.
+func CaseOf(r Record) (*models.ArbitrationCase, bool) {
+	c, ok := r.(caseRecord)
+	return c.ArbitrationCase, ok
+}

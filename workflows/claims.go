@@ -1,0 +1,220 @@
+package workflows
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models"
+)
+
+// claimRecord adapts models.Claim to the engine.
+type claimRecord struct{ *models.Claim }
+
+func (c claimRecord) RecordID() string             { return c.ID }
+func (c claimRecord) State() *models.WorkflowState { return &c.WorkflowState }
+
+// claimant and merchant are who a claim's notices go to.
+func (c claimRecord) claimant() models.Recipient {
+	return models.Recipient{Type: "user", ID: c.ClaimantID}
+}
+
+func (c claimRecord) merchant() models.Recipient {
+	return models.Recipient{Type: "party", ID: c.RespondentID}
+}
+
+// goodsComeBack tells the claims whose goods travel back to the merchant before anything else.
+func (c claimRecord) goodsComeBack() bool { return c.Type == "return" || c.Type == "replace" }
+
+func claimOf(s *Step) claimRecord { return s.Record.(claimRecord) }
+
+// Claim payloads.
+type (
+	claimRejectPayload struct {
+		Reason string `json:"reason" validate:"required,max=2000"`
+	}
+	returnShipmentPayload struct {
+		Carrier string `json:"carrier" validate:"required,max=100"`
+		Waybill string `json:"waybill" validate:"required,max=100"`
+	}
+	claimRefundPayload struct {
+		Amount    string `json:"amount" validate:"required,money"`
+		Reference string `json:"reference" validate:"required,max=100"`
+	}
+)
+
+// escalatedClaimRequest is what the complaint an escalated claim opens asks the office for.
+const escalatedClaimRequest = "复核售后申请 / review the after-sales claim"
+
+// claimFlow is the after-sales claim (售后) workflow: the merchant answers within 3 business
+// days and silence approves; goods to be returned or replaced travel back first and the refund
+// is due 7 days after they arrive (Consumer Protection Law Art. 25); a rejected claim can be
+// escalated into a complaint.
+var claimFlow = &Workflow{
+	Kind:   "claims",
+	Object: "claim",
+	States: []string{"requested", "approved", "rejected", "return_shipped", "received", "refunded", "escalated", "withdrawn"},
+	Open:   []string{"requested", "approved", "rejected", "return_shipped", "received"},
+	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
+		c, err := s.ClaimByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return claimRecord{c}, nil
+	},
+	Relations: func(rec Record, u *models.User) []string {
+		return claimRelations(rec.(claimRecord).Claim, u)
+	},
+	// refund_by has no timeout action: it only shows the merchant when the refund is due.
+	Timeouts: map[string]string{"answer_by": "approve"},
+	Actions: []*Action{
+		{Name: "approve", From: []string{"requested"}, To: "approved",
+			Effect: func(s *Step) error {
+				s.StopDeadlines("answer_by")
+				s.Notify(claimOf(s).claimant())
+				return nil
+			}},
+		{Name: "reject", From: []string{"requested"}, To: "rejected",
+			Payload: func() any { return &claimRejectPayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("answer_by")
+				s.Set("rejection", jsonOf(s.Payload))
+				s.Notify(claimOf(s).claimant())
+				return nil
+			}},
+		{Name: "ship_return", From: []string{"approved"}, To: "return_shipped",
+			Guard: func(rec Record, _ []string, _ time.Time) error {
+				if !rec.(claimRecord).goodsComeBack() {
+					return models.Errorf(models.ECONFLICT, "no_return_needed")
+				}
+				return nil
+			},
+			Payload: func() any { return &returnShipmentPayload{} },
+			Effect: func(s *Step) error {
+				s.Set("return_shipment", jsonOf(s.Payload))
+				s.Notify(claimOf(s).merchant())
+				return nil
+			}},
+		{Name: "confirm_receipt", From: []string{"return_shipped"}, To: "received",
+			Effect: func(s *Step) error {
+				s.StartDeadline("refund_by", "claim.refund")
+				s.Notify(claimOf(s).claimant())
+				return nil
+			}},
+		{Name: "refund", From: []string{"approved", "received"}, To: "refunded",
+			// A refund or repair claim is refunded once approved; returned or replaced goods
+			// come back first.
+			Guard: func(rec Record, _ []string, _ time.Time) error {
+				if c := rec.(claimRecord); c.Status == "approved" && c.goodsComeBack() {
+					return models.Errorf(models.ECONFLICT, "goods_not_received")
+				}
+				return nil
+			},
+			Payload: func() any { return &claimRefundPayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("refund_by")
+				s.Set("refund", jsonOf(s.Payload))
+				s.Notify(claimOf(s).claimant())
+				return nil
+			}},
+		{Name: "escalate", From: []string{"rejected"}, To: "escalated", Effect: escalateClaim},
+		{Name: "withdraw", From: []string{"requested", "approved", "return_shipped"}, To: "withdrawn",
+			Payload: func() any { return &notePayload{} },
+			Effect: func(s *Step) error {
+				s.StopDeadlines("answer_by", "refund_by")
+				s.Notify(claimOf(s).merchant())
+				return nil
+			}},
+	},
+}
+
+// escalateClaim opens a complaint about a rejected claim, filed as the claimant would file it,
+// in the transaction that escalates the claim: both happen or neither does.
+func escalateClaim(s *Step) error {
+	c := claimOf(s)
+	in := models.NewComplaint{RespondentID: c.RespondentID, OrderRef: c.OrderRef, Category: "after_sales",
+		Amount: c.Amount, Currency: c.Currency, Description: c.Reason, Request: escalatedClaimRequest}
+	claimant := &models.User{ID: c.ClaimantID}
+	s.Notify(c.merchant())
+	s.InTransaction(func(tx *gorm.DB) error {
+		e := s.engine.within(tx)
+		complaint, err := e.FileComplaint(s.Ctx, claimant, in)
+		if err != nil {
+			return err
+		}
+		return e.store.LinkClaimComplaint(s.Ctx, c.ID, complaint.ID)
+	})
+	return nil
+}
+
+// within is the engine writing through tx, so the records it files commit or roll back with it.
+func (e *Engine) within(tx *gorm.DB) *Engine {
+	inTx := *e
+	inTx.store = e.store.Within(tx)
+	return &inTx
+}
+
+// claimRelations derives how a user stands to a claim from the claim itself.
+func claimRelations(c *models.Claim, u *models.User) []string {
+	if u == nil {
+		return nil
+	}
+	var rels []string
+	if u.ID == c.ClaimantID {
+		rels = append(rels, "claimant")
+	}
+	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) && *u.PartyID == c.RespondentID {
+		rels = append(rels, "respondent")
+	}
+	if u.Roles.Has(models.RoleAdmin) {
+		rels = append(rels, "administrator")
+	}
+	return rels
+}
+
+// FileClaim files a consumer's after-sales claim: it checks the no-reason return window, starts
+// the merchant's time to answer and tells the merchant.
+func (e *Engine) FileClaim(ctx context.Context, u *models.User, in models.NewClaim) (*models.Claim, error) {
+	now := time.Now()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	jurisdiction, err := e.store.ComplaintJurisdiction(ctx, in.RespondentID, nil, e.DefaultJurisdiction)
+	if err != nil {
+		return nil, err
+	}
+	c := &models.Claim{
+		RespondentID: in.RespondentID, OrderRef: in.OrderRef, Type: in.Type, NoReason: in.NoReason,
+		DeliveredAt: in.DeliveredAt.UTC(), CustomsReleasedAt: utcOrNil(in.CustomsReleasedAt), Amount: in.Amount,
+		Currency: in.Currency, Reason: in.Reason,
+		WorkflowState: models.WorkflowState{Status: "requested", Jurisdiction: jurisdiction,
+			Deadlines: models.Deadlines{"answer_by": e.calendar.Due("claim.answer", now)}},
+	}
+	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
+	err = e.store.CreateClaim(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
+		return e.scheduleDeadlines(ctx, tx, "claims", c.ID, nil, c.Deadlines)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ListClaims lists what the user may see: what they filed and what is against their party; all
+// for an admin.
+func (e *Engine) ListClaims(ctx context.Context, u *models.User, status string, page models.Page) ([]models.Claim, *string, error) {
+	f := models.ClaimFilter{ClaimantID: u.ID, Status: status, All: u.Roles.Has(models.RoleAdmin)}
+	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) {
+		f.RespondentID = *u.PartyID
+	}
+	return e.store.ListClaims(ctx, f, page)
+}
+
+func utcOrNil(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
