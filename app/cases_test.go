@@ -185,6 +185,8 @@ func TestCaseOtherPaths(t *testing.T) {
 	if k["status"] != "non_compliant" {
 		t.Fatalf("after report_non_compliance: %v", k)
 	}
+	expectCredit(t, ts, "demo-merchant", unpaid, "award_against")
+	expectCredit(t, ts, "demo-merchant", unpaid, "award_non_compliance")
 
 	// The docket: the arbitrator sees every case, the consumer their own four, another merchant none.
 	if n := len(ts.do(t, "GET", "/api/v1/cases", arbitrator, nil).json(t)["items"].([]any)); n != 4 {

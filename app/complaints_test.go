@@ -113,6 +113,7 @@ func TestComplaintMerchantOfferAccepted(t *testing.T) {
 	if got := strings.Join(timelineActions(t, ts, consumer, id), " "); got != "file:complainant respond:respondent accept_offer:complainant" {
 		t.Fatalf("timeline: %s", got)
 	}
+	expectCredit(t, ts, "demo-merchant", id, "complaint_upheld")
 	notes := ts.do(t, "GET", "/api/v1/notifications", merchant, nil)
 	if !strings.Contains(string(notes.Body), `"event":"file"`) || !strings.Contains(string(notes.Body), `"event":"accept_offer"`) {
 		t.Fatalf("merchant's notifications: %s", notes.Body)
@@ -285,5 +286,23 @@ func eventuallyWithin(t *testing.T, d time.Duration, cond func() bool, what stri
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// expectCredit checks that a record left the given mark on a party's credit record, once.
+func expectCredit(t *testing.T, ts *testServer, party, recordID, reason string) {
+	t.Helper()
+	records, err := ts.srv.Store().CreditRecords(context.Background(), party)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range records {
+		if r.RecordID == recordID && r.Reason == reason {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%s has %d %q credit records for %s, want 1: %+v", party, n, reason, recordID, records)
 	}
 }

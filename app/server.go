@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -114,6 +115,8 @@ func (s *Server) buildApp() error {
 	engine.AddFunc("t", s.tr.templateFunc)
 	engine.AddFunc("dict", dict)
 	engine.AddFunc("list", func(v ...string) []string { return v })
+	engine.AddFunc("local", handlers.LocalTime)
+	engine.AddFunc("hex", func(b []byte) string { return hex.EncodeToString(b) })
 	if err := engine.Load(); err != nil {
 		return fmt.Errorf("loading the page templates: %w", err)
 	}

@@ -33,6 +33,10 @@ type workflowPage struct {
 	Actions   []workflows.AvailableAction
 	Timeline  []models.WorkflowEvent
 	Links     []fact // label → href of linked records
+	Messages  []models.Message
+	Evidence  []models.Evidence
+	// CanMessage and CanUpload say whether the caller may add to the record now.
+	CanMessage, CanUpload bool
 }
 
 // renderWorkflow draws a record's page; errs and failed carry a failed action's form back.
@@ -52,8 +56,20 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	if err != nil {
 		return err
 	}
+	all := models.Page{Limit: models.MaxPageLimit}
+	messages, _, err := h.Engine.Messages(ctx, u, kind, id, all)
+	if err != nil {
+		return err
+	}
+	evidence, _, err := h.Engine.ListEvidence(ctx, u, kind, id, all)
+	if err != nil {
+		return err
+	}
 	st := rec.State()
-	p := workflowPage{Kind: kind, ID: id, Status: st.Status, Actions: actions, Timeline: timeline}
+	p := workflowPage{Kind: kind, ID: id, Status: st.Status, Actions: actions, Timeline: timeline,
+		Messages: messages, Evidence: evidence,
+		CanMessage: h.Engine.CheckAttach(ctx, u, kind, id, "message") == nil,
+		CanUpload:  h.Engine.CheckAttach(ctx, u, kind, id, "evidence") == nil}
 	names := make([]string, 0, len(st.Deadlines))
 	for name := range st.Deadlines {
 		names = append(names, name)
@@ -70,6 +86,9 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	}
 	return render(c, status, "workflow", "kind."+kind, fiber.Map{"Record": p, "Errors": errs, "Failed": failed})
 }
+
+// LocalTime shows a time in Hangzhou's zone (the template function "local").
+func LocalTime(t time.Time) string { return localTime(t) }
 
 // localTime shows a time in Hangzhou's zone.
 func localTime(t time.Time) string {
@@ -164,4 +183,54 @@ func formJSON(c *fiber.Ctx) ([]byte, error) {
 		}
 	}
 	return json.Marshal(m)
+}
+
+// MessageForm posts a message from the record page, then goes back to it.
+func (h *Handlers) MessageForm(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Params("id")
+		ctx, cancel := ctx(c)
+		defer cancel()
+		if _, err := h.Engine.PostMessage(ctx, currentUser(c), kind, id, c.FormValue("body")); err != nil {
+			return h.attachmentRefused(c, kind, id, "message", err)
+		}
+		return c.Redirect("/"+kind+"/"+url.PathEscape(id)+"#messages", fiber.StatusSeeOther)
+	}
+}
+
+// EvidenceForm uploads a file from the record page, then goes back to it.
+func (h *Handlers) EvidenceForm(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Params("id")
+		ctx, cancel := ctx(c)
+		defer cancel()
+		if err := h.Engine.CheckAttach(ctx, currentUser(c), kind, id, "evidence"); err != nil {
+			return err
+		}
+		name, data, err := h.optionalEvidence(c)
+		if err == nil && data == nil {
+			err = models.Invalid(models.FieldError{Field: "file", Rule: "required"})
+		}
+		if err == nil {
+			_, err = h.Engine.AddEvidence(ctx, currentUser(c), kind, id, name, data)
+		}
+		if err != nil {
+			return h.attachmentRefused(c, kind, id, "evidence", err)
+		}
+		return c.Redirect("/"+kind+"/"+url.PathEscape(id)+"#evidence", fiber.StatusSeeOther)
+	}
+}
+
+// attachmentRefused shows the record page again with the reason by the form that failed;
+// not-found and not-allowed go to the error page.
+func (h *Handlers) attachmentRefused(c *fiber.Ctx, kind, id, form string, err error) error {
+	if code := models.ErrorCode(err); code != models.EINVALID {
+		return err
+	}
+	fields, msg, err := h.formErrors(c, err)
+	if err != nil {
+		return err
+	}
+	fields["_"+form] = msg
+	return h.renderWorkflow(c, fiber.StatusUnprocessableEntity, kind, id, fields, form)
 }

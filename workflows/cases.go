@@ -140,6 +140,9 @@ var caseFlow = &Workflow{
 					return models.Invalid(models.FieldError{Field: "currency", Rule: "required_with", Param: "amount"})
 				}
 				s.StopDeadlines("award_by")
+				if p.Outcome != "dismissed" {
+					s.CreditRecord(c.RespondentID, "award_against")
+				}
 				s.Set("award", jsonOf(map[string]any{"outcome": p.Outcome, "amount": p.Amount, "currency": p.Currency,
 					"reasoning": p.Reasoning, "issued_at": s.Now.UTC()}))
 				s.Notify(caseClaimant(c), caseRespondent(c))
@@ -170,6 +173,7 @@ var caseFlow = &Workflow{
 			Effect: func(s *Step) error {
 				c := caseOf(s)
 				s.Set("outcome", jsonOf(map[string]any{"non_compliance": s.Payload.(*notePayload).Reason}))
+				s.CreditRecord(c.RespondentID, "award_non_compliance")
 				s.Notify(caseRespondent(c), caseSecretary(c))
 				return nil
 			}},

@@ -70,6 +70,7 @@ var complaintFlow = &Workflow{
 		{Name: "accept_offer", From: []string{"offered"}, To: "resolved",
 			Effect: func(s *Step) error {
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "offer_accepted", "offer": complaintOf(s).Offer}))
+				s.CreditRecord(complaintOf(s).RespondentID, "complaint_upheld")
 				s.Notify(respondentOf(s))
 				return nil
 			}},
@@ -115,6 +116,7 @@ var complaintFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.StopDeadlines("mediation_by")
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "settled", "terms": s.Payload.(*settlePayload).Terms}))
+				s.CreditRecord(complaintOf(s).RespondentID, "complaint_upheld")
 				s.Notify(complainantOf(s), respondentOf(s))
 				return nil
 			}},

@@ -63,6 +63,12 @@ type Step struct {
 	inTx []func(tx *gorm.DB) error
 }
 
+// CreditRecord marks the party's credit record in the step's transaction (Art. 20, 31).
+func (s *Step) CreditRecord(partyID, reason string) {
+	kind, id, actor := s.Transition.Kind, s.Transition.RecordID, s.Actor
+	s.InTransaction(func(tx *gorm.DB) error { return models.AddCreditRecordTx(tx, actor, partyID, reason, kind, id) })
+}
+
 // InTransaction adds work to the transaction that applies the step.
 func (s *Step) InTransaction(fn func(tx *gorm.DB) error) { s.inTx = append(s.inTx, fn) }
 
