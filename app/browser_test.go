@@ -46,6 +46,12 @@ func chromiumPath(t *testing.T) string {
 // browser set to Chinese would, and opens one tab on ts.
 func newBrowser(t *testing.T, ts *testServer) *browser {
 	t.Helper()
+	return newBrowserWithin(t, ts, browserTimeout)
+}
+
+// newBrowserWithin is newBrowser for a longer walk through the pages.
+func newBrowserWithin(t *testing.T, ts *testServer, timeout time.Duration) *browser {
+	t.Helper()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless,
@@ -63,7 +69,7 @@ func newBrowser(t *testing.T, ts *testServer) *browser {
 	)
 	// The allocator's cancel waits for the browser to exit, before t.TempDir removes the profile.
 	t.Cleanup(cancelAlloc)
-	ctx, cancelTimeout := context.WithTimeout(allocCtx, browserTimeout)
+	ctx, cancelTimeout := context.WithTimeout(allocCtx, timeout)
 	t.Cleanup(cancelTimeout)
 	ctx, cancelTab := chromedp.NewContext(ctx)
 	t.Cleanup(cancelTab)

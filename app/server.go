@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"path/filepath"
 	"time"
 
@@ -116,6 +117,7 @@ func (s *Server) buildApp() error {
 	engine.AddFunc("dict", dict)
 	engine.AddFunc("list", func(v ...string) []string { return v })
 	engine.AddFunc("local", handlers.LocalTime)
+	engine.AddFunc("trimPrefix", strings.TrimPrefix)
 	engine.AddFunc("hex", func(b []byte) string { return hex.EncodeToString(b) })
 	if err := engine.Load(); err != nil {
 		return fmt.Errorf("loading the page templates: %w", err)

@@ -37,6 +37,8 @@ type workflowPage struct {
 	Evidence  []models.Evidence
 	// CanMessage and CanUpload say whether the caller may add to the record now.
 	CanMessage, CanUpload bool
+	// Arbitrators to choose from, when an action appoints one.
+	Arbitrators []models.User
 }
 
 // renderWorkflow draws a record's page; errs and failed carry a failed action's form back.
@@ -77,6 +79,15 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	sort.Strings(names)
 	for _, name := range names {
 		p.Deadlines = append(p.Deadlines, fact{Label: "deadline." + name, Value: localTime(st.Deadlines[name])})
+	}
+	for _, a := range actions {
+		for _, f := range a.Fields {
+			if f.Name == "arbitrator_id" && p.Arbitrators == nil {
+				if p.Arbitrators, err = h.Store.UsersWithRole(ctx, models.RoleArbitrator); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if complaint, ok := workflows.ComplaintOf(rec); ok {
 		p.Number, p.Facts, p.Links = complaintFacts(complaint)

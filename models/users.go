@@ -267,3 +267,10 @@ func (s *Store) EnsureAdmin(ctx context.Context, email, password string) (bool, 
 	}
 	return err == nil, err
 }
+
+// UsersWithRole lists the accounts holding a role, by name (the arbitrators a secretary appoints from).
+func (s *Store) UsersWithRole(ctx context.Context, role string) ([]User, error) {
+	var users []User
+	err := s.db.WithContext(ctx).Where("? = ANY (roles)", role).Order("name").Limit(500).Find(&users).Error
+	return users, err
+}
