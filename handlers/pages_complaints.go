@@ -12,10 +12,15 @@ func complaintFacts(c *models.Complaint) (string, []fact, []fact) {
 		{"field_label.amount", c.Amount + " " + c.Currency},
 		{"field_label.order_ref", c.OrderRef},
 		{"field_label.respondent_id", c.RespondentID},
-		{"field_label.jurisdiction", c.Jurisdiction},
+	}
+	if c.PlatformID != nil {
+		facts = append(facts, fact{"field_label.platform_id", *c.PlatformID})
+	}
+	facts = append(facts, []fact{
+		{"field_label.jurisdiction", "jurisdiction." + c.Jurisdiction},
 		{"field_label.description", c.Description},
 		{"field_label.request", c.Request},
-	}
+	}...)
 	if c.ListingURL != "" {
 		facts = append(facts, fact{"field_label.listing_url", c.ListingURL})
 	}

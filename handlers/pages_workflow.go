@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -94,6 +95,9 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	}
 	if arbitration, ok := workflows.CaseOf(rec); ok {
 		p.Number, p.Facts, p.Links = caseFacts(arbitration)
+	}
+	if err := h.nameParties(ctx, p.Facts); err != nil {
+		return err
 	}
 	return render(c, status, "workflow", "kind."+kind, fiber.Map{"Record": p, "Errors": errs, "Failed": failed})
 }
@@ -244,4 +248,29 @@ func (h *Handlers) attachmentRefused(c *fiber.Ctx, kind, id, form string, err er
 	}
 	fields["_"+form] = msg
 	return h.renderWorkflow(c, fiber.StatusUnprocessableEntity, kind, id, fields, form)
+}
+
+// partyFields are the facts whose values are party ids, shown by name.
+var partyFields = map[string]bool{"field_label.respondent_id": true, "field_label.platform_id": true}
+
+func (h *Handlers) nameParties(ctx context.Context, facts []fact) error {
+	var ids []string
+	for _, f := range facts {
+		if partyFields[f.Label] {
+			ids = append(ids, f.Value)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := h.Store.PartyNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, f := range facts {
+		if name, ok := names[f.Value]; ok && partyFields[f.Label] {
+			facts[i].Value = name
+		}
+	}
+	return nil
 }

@@ -42,3 +42,16 @@ func (s *Store) PartiesOfKind(ctx context.Context, kinds ...string) ([]Party, er
 	err := s.db.WithContext(ctx).Where("kind IN ?", kinds).Order("name").Limit(500).Find(&out).Error
 	return out, err
 }
+
+// PartyNames maps party ids to their names, for showing records.
+func (s *Store) PartyNames(ctx context.Context, ids []string) (map[string]string, error) {
+	var parties []Party
+	if err := s.db.WithContext(ctx).Select("id", "name").Where("id IN ?", ids).Find(&parties).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(parties))
+	for _, p := range parties {
+		out[p.ID] = p.Name
+	}
+	return out, nil
+}
