@@ -173,7 +173,18 @@ func TestCaseOtherPaths(t *testing.T) {
 	caseAct(t, ts, arbitrator, settled, "appoint", map[string]any{"arbitrator_id": ts.users["arbitrator"].ID}, 200)
 	caseAct(t, ts, arbitrator, settled, "settle", map[string]any{"terms": "退款 88 元"}, 200)
 
-	unpaid := file()
+	objected := file()
+	caseAct(t, ts, arbitrator, objected, "accept", nil, 200)
+	caseAct(t, ts, merchant, objected, "submit_defence", map[string]any{"defence": "无"}, 200)
+	caseAct(t, ts, arbitrator, objected, "appoint", map[string]any{"arbitrator_id": ts.users["arbitrator"].ID}, 200)
+	k := caseAct(t, ts, merchant, objected, "object_to_arbitrator", map[string]any{"reason": "仲裁员曾代理申请人"}, 200)
+	if k["status"] != "defence_filed" || k["arbitrator_id"] != nil {
+		t.Fatalf("after the objection: %v", k)
+	}
+	otherArbitrator, _ := newArbitrator(t, ts, "second-arbitrator@example.com", nil)
+	caseAct(t, ts, arbitrator, objected, "appoint", map[string]any{"arbitrator_id": otherArbitrator}, 200)
+
+		unpaid := file()
 	caseAct(t, ts, arbitrator, unpaid, "accept", nil, 200)
 	caseAct(t, ts, merchant, unpaid, "submit_defence", map[string]any{"defence": "无"}, 200)
 	caseAct(t, ts, arbitrator, unpaid, "appoint", map[string]any{"arbitrator_id": ts.users["arbitrator"].ID}, 200)
@@ -181,7 +192,7 @@ func TestCaseOtherPaths(t *testing.T) {
 	caseAct(t, ts, arbitrator, unpaid, "close_hearing", nil, 200)
 	caseAct(t, ts, arbitrator, unpaid, "issue_award", map[string]any{"outcome": "upheld", "amount": "88.00", "reasoning": "x"}, 422)
 	caseAct(t, ts, arbitrator, unpaid, "issue_award", map[string]any{"outcome": "upheld", "amount": "88.00", "currency": "CNY", "reasoning": "支持申请人请求"}, 200)
-	k := caseAct(t, ts, consumer, unpaid, "report_non_compliance", map[string]any{"reason": "未付款"}, 200)
+	k = caseAct(t, ts, consumer, unpaid, "report_non_compliance", map[string]any{"reason": "未付款"}, 200)
 	if k["status"] != "non_compliant" {
 		t.Fatalf("after report_non_compliance: %v", k)
 	}
@@ -189,7 +200,7 @@ func TestCaseOtherPaths(t *testing.T) {
 	expectCredit(t, ts, "demo-merchant", unpaid, "award_non_compliance")
 
 	// The docket: the arbitrator sees every case, the consumer their own four, another merchant none.
-	if n := len(ts.do(t, "GET", "/api/v1/cases", arbitrator, nil).json(t)["items"].([]any)); n != 4 {
+	if n := len(ts.do(t, "GET", "/api/v1/cases", arbitrator, nil).json(t)["items"].([]any)); n != 5 {
 		t.Fatalf("docket: %d cases", n)
 	}
 	if n := len(ts.do(t, "GET", "/api/v1/cases?status=settled", consumer, nil).json(t)["items"].([]any)); n != 1 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hzcbec/portal/migrations/testdb"
 	"github.com/hzcbec/portal/models"
 )
 
@@ -304,5 +305,28 @@ func expectCredit(t *testing.T, ts *testServer, party, recordID, reason string) 
 	}
 	if n != 1 {
 		t.Fatalf("%s has %d %q credit records for %s, want 1: %+v", party, n, reason, recordID, records)
+	}
+}
+
+// Two portals share the database and both run the deadline workers: the timeout applies once.
+func TestComplaintTimeoutAppliesOnceWithTwoServers(t *testing.T) {
+	dsn := testdb.New(t)
+	one := startServer(t, map[string]string{"DATABASE_URL": dsn, "PORTAL_DEADLINES": "complaint.respond=1s"})
+	two := startServer(t, map[string]string{"DATABASE_URL": dsn, "PORTAL_DEADLINES": "complaint.respond=1s"})
+	consumer := one.token(t, "consumer")
+	ids := make([]string, 5)
+	for i := range ids {
+		ids[i] = fileComplaint(t, one, consumer)
+	}
+	for _, id := range ids {
+		eventuallyWithin(t, 30*time.Second, func() bool {
+			return two.do(t, "GET", "/api/v1/complaints/"+id, consumer, nil).json(t)["status"] == "in_review"
+		}, "the deadline to escalate "+id)
+	}
+	time.Sleep(2 * time.Second) // a second application, if any, would land by now
+	for _, id := range ids {
+		if got := strings.Join(timelineActions(t, one, consumer, id), " "); got != "file:complainant escalate:system" {
+			t.Errorf("%s timeline: %s", id, got)
+		}
 	}
 }

@@ -324,6 +324,10 @@ func TestWorkflowAuthorizationMatrix(t *testing.T) {
 		{cases, "cases", "close_hearing", "hearing", "deliberation", aHearing, nil, mxWant(a, mxArbitrator)},
 		{cases, "cases", "issue_award", "deliberation", "awarded", aDeliberation, awardPayload, mxWant(a, mxArbitrator)},
 		{cases, "cases", "publish", "awarded", "published", aAwarded, nil, mxWant(a, mxArbitrator)},
+		// Before a tribunal exists the secretary records the conciliation; after, the tribunal.
+		{cases, "cases", "settle", "accepted", "settled", aAccepted, map[string]any{"terms": "退款 88 元"}, mxWant(a, mxArbitrator, mxOtherArbitrator)},
+		{cases, "cases", "settle", "defence_filed", "settled", aDefenceFiled, map[string]any{"terms": "退款 88 元"}, mxWant(a, mxArbitrator, mxOtherArbitrator)},
+		{cases, "cases", "object_to_arbitrator", "tribunal_formed", "defence_filed", aTribunal, map[string]any{"reason": "仲裁员曾为被申请人提供咨询"}, mxWant(a, mxOwner, mxMerchant)},
 		{cases, "cases", "settle", "tribunal_formed", "settled", aTribunal, map[string]any{"terms": "退款 88 元"}, mxWant(a, mxArbitrator)},
 		{cases, "cases", "settle", "hearing", "settled", aHearing, map[string]any{"terms": "退款 88 元"}, mxWant(a, mxArbitrator)},
 		{cases, "cases", "record_compliance", "awarded", "complied", aAwarded, nil, mxWant(a, mxMerchant)},

@@ -118,6 +118,19 @@ var caseFlow = &Workflow{
 				s.Notify(models.Recipient{Type: "user", ID: a.ID}, caseClaimant(c), caseRespondent(c))
 				return nil
 			}},
+		{Name: "object_to_arbitrator", From: []string{"tribunal_formed"}, To: "defence_filed",
+			// After the arbitrator's disclosure a party may object; the secretary appoints again.
+			Payload: func() any { return &reasonPayload{} },
+			Effect: func(s *Step) error {
+				c := caseOf(s)
+				s.Set("arbitrator_id", nil)
+				s.StopDeadlines("award_by")
+				if c.ArbitratorID != nil {
+					s.Notify(models.Recipient{Type: "user", ID: *c.ArbitratorID})
+				}
+				s.Notify(caseSecretary(c), caseClaimant(c), caseRespondent(c))
+				return nil
+			}},
 		{Name: "schedule_hearing", From: []string{"tribunal_formed"}, To: "hearing",
 			Payload: func() any { return &hearingPayload{} },
 			Effect: func(s *Step) error {
