@@ -184,7 +184,7 @@ func TestCaseOtherPaths(t *testing.T) {
 	otherArbitrator, _ := newArbitrator(t, ts, "second-arbitrator@example.com", nil)
 	caseAct(t, ts, arbitrator, objected, "appoint", map[string]any{"arbitrator_id": otherArbitrator}, 200)
 
-		unpaid := file()
+	unpaid := file()
 	caseAct(t, ts, arbitrator, unpaid, "accept", nil, 200)
 	caseAct(t, ts, merchant, unpaid, "submit_defence", map[string]any{"defence": "无"}, 200)
 	caseAct(t, ts, arbitrator, unpaid, "appoint", map[string]any{"arbitrator_id": ts.users["arbitrator"].ID}, 200)
