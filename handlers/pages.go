@@ -26,6 +26,9 @@ func navFor(u *models.User, path string) []navItem {
 			u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleAdmin) {
 			items = append(items, navItem{Href: "/complaints", Label: "nav.complaints"})
 		}
+		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RoleAdmin) {
+			items = append(items, navItem{Href: "/claims", Label: "nav.claims"})
+		}
 		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RoleArbitrator) ||
 			u.Roles.Has(models.RoleAdmin) {
 			items = append(items, navItem{Href: "/cases", Label: "nav.cases"})

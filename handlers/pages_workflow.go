@@ -96,6 +96,9 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	if arbitration, ok := workflows.CaseOf(rec); ok {
 		p.Number, p.Facts, p.Links = caseFacts(arbitration)
 	}
+	if claim, ok := workflows.ClaimOf(rec); ok {
+		p.Number, p.Facts, p.Links = claimFacts(claim)
+	}
 	if err := h.nameParties(ctx, p.Facts); err != nil {
 		return err
 	}

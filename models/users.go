@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"math"
 	"strings"
@@ -27,40 +26,8 @@ var AllRoles = []string{RoleConsumer, RoleMerchant, RolePlatform, RoleInspector,
 // Locales the portal speaks; the first is the default.
 var Locales = []string{"zh-CN", "en"}
 
-// Roles is a Postgres text[] of role names (which never contain commas, quotes or braces).
-type Roles []string
-
-// Value writes the array literal.
-func (r Roles) Value() (driver.Value, error) { return "{" + strings.Join(r, ",") + "}", nil }
-
-// Scan reads the array literal.
-func (r *Roles) Scan(src any) error {
-	var s string
-	switch v := src.(type) {
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	default:
-		return fmt.Errorf("roles: cannot scan %T", src)
-	}
-	s = strings.Trim(s, "{}")
-	*r = nil
-	if s != "" {
-		*r = strings.Split(s, ",")
-	}
-	return nil
-}
-
-// Has tells whether the user holds a role.
-func (r Roles) Has(role string) bool {
-	for _, x := range r {
-		if x == role {
-			return true
-		}
-	}
-	return false
-}
+// Roles are a user's role names.
+type Roles = TextList
 
 // User is an account of any role.
 type User struct {

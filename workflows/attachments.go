@@ -58,6 +58,14 @@ func (c caseRecord) sides() []side {
 	}
 }
 
+// sides of a claim: the consumer who filed it and the merchant it is against.
+func (c claimRecord) sides() []side {
+	return []side{
+		{"claimant", c.claimant()},
+		{"respondent", c.merchant()},
+	}
+}
+
 // otherSide is whom to tell of what the author added: the other side when the author is on
 // one, both sides when the author is a third (the platform, the office).
 func otherSide(rec Record, relation string) []models.Recipient {

@@ -211,6 +211,12 @@ func (e *Engine) ListClaims(ctx context.Context, u *models.User, status string, 
 	return e.store.ListClaims(ctx, f, page)
 }
 
+// ClaimOf returns the after-sales claim behind a record, if it is one.
+func ClaimOf(r Record) (*models.Claim, bool) {
+	c, ok := r.(claimRecord)
+	return c.Claim, ok
+}
+
 func utcOrNil(t *time.Time) *time.Time {
 	if t == nil {
 		return nil

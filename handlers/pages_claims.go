@@ -1,0 +1,186 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hzcbec/portal/models"
+)
+
+func claimFacts(c *models.Claim) (string, []fact, []fact) {
+	facts := []fact{
+		{"field_label.type", "option." + c.Type},
+		{"field_label.no_reason", strconv.FormatBool(c.NoReason)},
+		{"field_label.amount", c.Amount + " " + c.Currency},
+		{"field_label.order_ref", c.OrderRef},
+		{"field_label.respondent_id", c.RespondentID},
+		{"field_label.delivered_at", localDate(c.DeliveredAt)},
+	}
+	if c.CustomsReleasedAt != nil {
+		facts = append(facts, fact{"field_label.customs_released_at", localDate(*c.CustomsReleasedAt)})
+	}
+	facts = append(facts, fact{"field_label.reason", c.Reason})
+	facts = append(facts, relabel(jsonFacts("rejection.", c.Rejection), "field_label.reason", "field_label.rejection_reason")...)
+	facts = append(facts, jsonFacts("return_shipment.", c.ReturnShipment)...)
+	facts = append(facts, relabel(jsonFacts("refund.", c.Refund), "field_label.amount", "field_label.refund_amount")...)
+	var links []fact
+	if c.ComplaintID != nil {
+		links = append(links, fact{"kind.complaints", "/complaints/" + *c.ComplaintID})
+	}
+	return c.Number, facts, links
+}
+
+// relabel renames a flattened JSON fact whose label would repeat one of the claim's own (the
+// merchant's reason beside the consumer's, the refunded amount beside the claimed one).
+func relabel(facts []fact, from, to string) []fact {
+	for i := range facts {
+		if facts[i].Label == from {
+			facts[i].Label = to
+		}
+	}
+	return facts
+}
+
+// ClaimsPage lists the after-sales claims the caller may see: a consumer's own, a merchant's
+// inbox, all for the admin; ?status= narrows.
+func (h *Handlers) ClaimsPage(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := ctx(c)
+	defer cancel()
+	items, next, err := h.Engine.ListClaims(ctx, currentUser(c), c.Query("status"), p)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "claims", "kind.claims", fiber.Map{
+		"Items": items, "NextCursor": next, "Status": c.Query("status"),
+		"CanFile": currentUser(c).Roles.Has(models.RoleConsumer)})
+}
+
+// claimForm is the claim form's fields as typed; the dates are <input type="date"> values.
+type claimForm struct {
+	RespondentID      string `form:"respondent_id"`
+	OrderRef          string `form:"order_ref"`
+	Type              string `form:"type"`
+	NoReason          string `form:"no_reason"`
+	DeliveredAt       string `form:"delivered_at"`
+	CustomsReleasedAt string `form:"customs_released_at"`
+	Amount            string `form:"amount"`
+	Currency          string `form:"currency"`
+	Reason            string `form:"reason"`
+}
+
+func (h *Handlers) renderClaimForm(c *fiber.Ctx, status int, form claimForm, errs map[string]string, msg string) error {
+	ctx, cancel := ctx(c)
+	defer cancel()
+	merchants, err := h.Store.PartiesOfKind(ctx, "merchant", "ebc", "brand_owner")
+	if err != nil {
+		return err
+	}
+	if form.Currency == "" {
+		form.Currency = "CNY"
+	}
+	return render(c, status, "claim_new", "claim.new", fiber.Map{"Form": form, "Errors": errs, "FormError": msg,
+		"Merchants": merchants, "Types": models.ClaimTypes, "Today": localDate(time.Now())})
+}
+
+// NewClaimPage shows the after-sales claim form.
+func (h *Handlers) NewClaimPage(c *fiber.Ctx) error {
+	return h.renderClaimForm(c, fiber.StatusOK, claimForm{}, map[string]string{}, "")
+}
+
+// FileClaimForm files an after-sales claim from the form and opens it; invalid input (a
+// no-reason return outside its window among it) shows the form again with its errors.
+func (h *Handlers) FileClaimForm(c *fiber.Ctx) error {
+	var form claimForm
+	if err := c.BodyParser(&form); err != nil {
+		return fiber.ErrBadRequest
+	}
+	now := time.Now()
+	in := models.NewClaim{RespondentID: form.RespondentID, OrderRef: form.OrderRef, Type: form.Type,
+		NoReason: form.NoReason != "", Amount: form.Amount, Currency: form.Currency, Reason: form.Reason}
+	var bad []models.FieldError
+	if t, ok := formDate(form.DeliveredAt, now); ok {
+		in.DeliveredAt = t
+	} else if form.DeliveredAt != "" {
+		bad = append(bad, models.FieldError{Field: "delivered_at", Rule: "date"})
+	}
+	if t, ok := formDate(form.CustomsReleasedAt, now); ok {
+		in.CustomsReleasedAt = &t
+	} else if form.CustomsReleasedAt != "" {
+		bad = append(bad, models.FieldError{Field: "customs_released_at", Rule: "date"})
+	}
+	var err error
+	if len(bad) > 0 {
+		// Name every bad field at once: the unreadable dates and whatever else is wrong.
+		err = models.Invalid(bad...)
+		if verr := in.Validate(now); verr != nil {
+			err = mergeInvalid(verr, bad)
+		}
+	} else {
+		ctx, cancel := ctx(c)
+		defer cancel()
+		var claim *models.Claim
+		if claim, err = h.Engine.FileClaim(ctx, currentUser(c), in); err == nil {
+			return c.Redirect("/claims/"+claim.ID, fiber.StatusSeeOther)
+		}
+	}
+	fields, msg, err := h.formErrors(c, err)
+	if err != nil {
+		return err
+	}
+	return h.renderClaimForm(c, fiber.StatusUnprocessableEntity, form, fields, msg)
+}
+
+// mergeInvalid adds the date fields that could not be read to a validation error, in place of
+// the "required" those fields got for being left empty.
+func mergeInvalid(err error, dates []models.FieldError) error {
+	var de *models.Error
+	if !errors.As(err, &de) || de.Code != models.EINVALID {
+		return err
+	}
+	fields := append([]models.FieldError{}, dates...)
+	for _, f := range de.Fields {
+		replaced := false
+		for _, d := range dates {
+			replaced = replaced || d.Field == f.Field
+		}
+		if !replaced {
+			fields = append(fields, f)
+		}
+	}
+	return models.Invalid(fields...)
+}
+
+// hangzhou is the zone the form's dates are typed in.
+func hangzhou() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// formDate reads a date input (YYYY-MM-DD, Hangzhou) as the end of that day, or now for today:
+// the no-reason window counts whole days from the day after delivery, so goods delivered on the
+// 1st may be returned without a reason until the end of the 8th.
+func formDate(v string, now time.Time) (time.Time, bool) {
+	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), hangzhou())
+	if err != nil {
+		return time.Time{}, false
+	}
+	end := d.AddDate(0, 0, 1).Add(-time.Second)
+	if end.After(now) && !d.After(now) {
+		return now, true
+	}
+	return end, true
+}
+
+// localDate shows a time's day in Hangzhou.
+func localDate(t time.Time) string { return t.In(hangzhou()).Format("2006-01-02") }
