@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // access is one row of the access matrix: a route, how to call it, and the status each role gets,
@@ -86,6 +87,65 @@ var accessMatrix = []access{
 	{route: "GET /api/v1/public/rulings", want: all(200)},
 	{route: "GET /api/v1/notifications", want: signedIn(401, 200)},
 
+	// Traceability: registry (inspectors and the admin write and read it; nobody else. A POST of {}
+	// is invalid; a missing id is 404 to those who may read)
+	{route: "POST /api/v1/parties", body: map[string]any{}, want: registryAccess(422)},
+	{route: "GET /api/v1/parties", want: registryAccess(200)},
+	{route: "GET /api/v1/parties/:id", url: "/api/v1/parties/no-such-party", want: registryAccess(404)},
+	{route: "POST /api/v1/products", body: map[string]any{}, want: registryAccess(422)},
+	{route: "GET /api/v1/products", want: registryAccess(200)},
+	{route: "GET /api/v1/products/:id", url: "/api/v1/products/no-such-product", want: registryAccess(404)},
+	{route: "POST /api/v1/products/:id/batches", url: "/api/v1/products/no-such-product/batches", body: map[string]any{}, want: registryAccess(404)},
+	{route: "GET /api/v1/products/:id/batches", url: "/api/v1/products/no-such-product/batches", want: registryAccess(404)},
+	{route: "POST /api/v1/listings", body: map[string]any{}, want: registryAccess(422)},
+	{route: "GET /api/v1/listings", want: registryAccess(200)},
+	{route: "GET /api/v1/listings/:id", url: "/api/v1/listings/no-such-listing", want: registryAccess(404)},
+	{route: "POST /api/v1/listings/:id/snapshot", url: "/api/v1/listings/no-such-listing/snapshot", want: registryAccess(404)},
+	{route: "POST /api/v1/declarations", body: map[string]any{}, want: registryAccess(422)},
+	{route: "GET /api/v1/declarations", want: registryAccess(200)},
+	{route: "GET /api/v1/declarations/:id", url: "/api/v1/declarations/no-such-declaration", want: registryAccess(404)},
+	{route: "POST /api/v1/shipments", body: map[string]any{}, want: registryAccess(422)},
+	{route: "GET /api/v1/shipments", want: registryAccess(200)},
+	{route: "GET /api/v1/shipments/:id", url: "/api/v1/shipments/no-such-shipment", want: registryAccess(404)},
+	{route: "POST /api/v1/trace-events", body: map[string]any{}, want: registryAccess(422)},
+	{route: "GET /api/v1/trace-events", want: registryAccess(200)},
+
+	// Traceability: EPCIS (inspectors and the admin capture and query; {} is not an EPCISDocument)
+	{route: "POST /api/v1/epcis/capture", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
+	{route: "GET /api/v1/epcis/events", want: [7]int{401, 403, 403, 403, 200, 403, 200}},
+
+	// Traceability: inspections, alerts, measures, hand-offs ({measure} orders the demo merchant,
+	// {investigation} is handed to 330106, the demo inspector's district)
+	{route: "POST /api/v1/inspections", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+	{route: "GET /api/v1/inspections", want: [7]int{401, 403, 403, 403, 200, 403, 200}},
+	{route: "GET /api/v1/inspections/:id", url: "/api/v1/inspections/missing", want: [7]int{401, 403, 403, 403, 404, 403, 404}},
+	{route: "POST /api/v1/alerts", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
+	{route: "GET /api/v1/alerts", want: [7]int{401, 403, 403, 403, 200, 403, 200}},
+	{route: "GET /api/v1/alerts/:id", url: "/api/v1/alerts/missing", want: [7]int{401, 403, 403, 403, 404, 403, 404}},
+	{route: "GET /api/v1/public/alerts", want: all(200)},
+	{route: "POST /api/v1/measures", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+	{route: "GET /api/v1/measures", want: signedIn(401, 200)},
+	{route: "GET /api/v1/measures/:id", url: "/api/v1/measures/{measure}", want: [7]int{401, 404, 200, 404, 200, 404, 200}},
+	{route: "GET /api/v1/measures/:id/actions", url: "/api/v1/measures/{measure}/actions", want: [7]int{401, 404, 200, 404, 200, 404, 200}},
+	{route: "POST /api/v1/measures/:id/actions/:name", url: "/api/v1/measures/{measure}/actions/verify", want: [7]int{401, 404, 403, 404, 409, 404, 403}},
+	{route: "GET /api/v1/measures/:id/timeline", url: "/api/v1/measures/{measure}/timeline", want: [7]int{401, 404, 200, 404, 200, 404, 200}},
+	{route: "POST /api/v1/measures/:id/evidence", url: "/api/v1/measures/{measure}/evidence", want: [7]int{401, 404, 422, 404, 422, 404, 403}},
+	{route: "GET /api/v1/measures/:id/evidence", url: "/api/v1/measures/{measure}/evidence", want: [7]int{401, 404, 200, 404, 200, 404, 200}},
+	{route: "POST /api/v1/handoffs", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
+	{route: "GET /api/v1/investigations", want: signedIn(401, 200)},
+	{route: "GET /api/v1/investigations/:id", url: "/api/v1/investigations/{investigation}", want: [7]int{401, 404, 404, 404, 200, 404, 200}},
+	{route: "GET /api/v1/investigations/:id/actions", url: "/api/v1/investigations/{investigation}/actions", want: [7]int{401, 404, 404, 404, 200, 404, 200}},
+	{route: "POST /api/v1/investigations/:id/actions/:name", url: "/api/v1/investigations/{investigation}/actions/close", want: [7]int{401, 404, 404, 404, 409, 404, 403}},
+	{route: "GET /api/v1/investigations/:id/timeline", url: "/api/v1/investigations/{investigation}/timeline", want: [7]int{401, 404, 404, 404, 200, 404, 200}},
+
+	// Credit and the negative list
+	{route: "GET /api/v1/public/parties/:id/credit", url: "/api/v1/public/parties/demo-merchant/credit", want: all(200)},
+	{route: "GET /api/v1/public/negative-list", want: all(200)},
+	{route: "POST /api/v1/negative-list", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+	{route: "POST /api/v1/negative-list/:id/appeals", url: "/api/v1/negative-list/missing/appeals", body: map[string]any{"grounds": "x"}, want: [7]int{401, 403, 404, 404, 403, 403, 403}},
+	{route: "POST /api/v1/appeals/:id/decision", url: "/api/v1/appeals/missing/decision", body: map[string]any{"decision": "denied", "reason": "x"}, want: adminOnly(401, 404)},
+	{route: "POST /api/v1/parties/:id/certifications", url: "/api/v1/parties/demo-merchant/certifications", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+
 	// Pages
 	{route: "GET /", want: all(200)},
 	{route: "GET /signin", want: all(200)},
@@ -147,11 +207,17 @@ func TestAccessMatrix(t *testing.T) {
 	filed := ts.do(t, "POST", "/api/v1/cases", ts.token(t, "consumer"), map[string]any{"respondent_id": "demo-merchant",
 		"amount": "10.00", "currency": "CNY", "claim": "退款", "agreement": "仲裁条款"})
 	arbitrationCase, _ := filed.json(t)["id"].(string)
+	issued := ts.do(t, "POST", "/api/v1/measures", ts.token(t, "inspector"), map[string]any{"kind": "recall",
+		"target_party_id": "demo-merchant", "deadline": time.Now().Add(72 * time.Hour), "basis": "召回"})
+	measure, _ := issued.json(t)["id"].(string)
+	handed := ts.do(t, "POST", "/api/v1/handoffs", ts.token(t, "inspector"), map[string]any{"subject_type": "party",
+		"subject_id": "demo-merchant", "jurisdiction": "330106", "reason": "属地查处"})
+	investigation, _ := handed.json(t)["investigation_id"].(string)
 	claim := fileClaim(t, ts, ts.token(t, "consumer"), "return")
 	for _, row := range accessMatrix {
 		method, path, _ := strings.Cut(row.route, " ")
 		if row.url != "" {
-			path = strings.NewReplacer("{complaint}", complaint, "{case}", arbitrationCase, "{claim}", claim).Replace(row.url)
+			path = strings.NewReplacer("{complaint}", complaint, "{case}", arbitrationCase, "{claim}", claim, "{measure}", measure, "{investigation}", investigation).Replace(row.url)
 		}
 		for i, role := range roles {
 			t.Run(fmt.Sprintf("%s/%s", row.route, role), func(t *testing.T) {

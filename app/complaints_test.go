@@ -114,7 +114,7 @@ func TestComplaintMerchantOfferAccepted(t *testing.T) {
 	if got := strings.Join(timelineActions(t, ts, consumer, id), " "); got != "file:complainant respond:respondent accept_offer:complainant" {
 		t.Fatalf("timeline: %s", got)
 	}
-	expectCredit(t, ts, "demo-merchant", id, "complaint_upheld")
+	expectCredit(t, ts, "demo-merchant", id, "complaint_settled_in_time")
 	notes := ts.do(t, "GET", "/api/v1/notifications", merchant, nil)
 	if !strings.Contains(string(notes.Body), `"event":"file"`) || !strings.Contains(string(notes.Body), `"event":"accept_offer"`) {
 		t.Fatalf("merchant's notifications: %s", notes.Body)

@@ -16,7 +16,9 @@ import (
 var files embed.FS
 
 func provider(db *sql.DB) (*goose.Provider, error) {
-	return goose.NewProvider(goose.DialectPostgres, db, files)
+	// Out of order: work developed side by side may land a lower-numbered file after a higher
+	// one was applied somewhere; it is applied then rather than refused.
+	return goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true))
 }
 
 // Up applies every migration not yet applied and returns the version the database is at.

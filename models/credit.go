@@ -18,14 +18,17 @@ type CreditRecord struct {
 	At         time.Time `json:"at"`
 }
 
-// CreditWeights are the points each kind of record counts against a party (the credit work
-// turns them into a score and the negative list).
+// CreditWeights are the points each kind of record counts against a party; a negative weight
+// counts for it. The score (credit_score.go) decays them with age.
 var CreditWeights = map[string]float64{
-	"complaint_upheld":     2,
-	"award_against":        5,
-	"award_non_compliance": 10,
-	"inspection_failed":    5,
-	"measure_ignored":      10,
+	"complaint_upheld":          2,
+	"claim_approved_by_silence": 1,
+	"award_against":             5,
+	"award_non_compliance":      10,
+	"inspection_failed":         5,
+	"measure_ignored":           10,
+	"complaint_settled_in_time": -1,
+	"measure_complied":          -2,
 }
 
 // AddCreditRecordTx marks a party's record inside the caller's transaction, with its audit
@@ -36,8 +39,11 @@ func AddCreditRecordTx(tx *gorm.DB, actor Actor, partyID, reason, kind, recordID
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}
-	return audit(tx, actor, "credit.record", "party", partyID, nil,
-		map[string]any{"reason": reason, "weight": CreditWeights[reason], "record_kind": kind, "record_id": recordID})
+	if err := audit(tx, actor, "credit.record", "party", partyID, nil,
+		map[string]any{"reason": reason, "weight": CreditWeights[reason], "record_kind": kind, "record_id": recordID}); err != nil {
+		return err
+	}
+	return applyNegativeListRules(tx, partyID)
 }
 
 // CreditRecords lists a party's marks, newest first.

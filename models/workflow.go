@@ -95,7 +95,7 @@ type Transition struct {
 }
 
 // workflowTables are the tables transitions may write; Kind is checked against it.
-var workflowTables = map[string]bool{"complaints": true, "cases": true, "claims": true}
+var workflowTables = map[string]bool{"complaints": true, "cases": true, "claims": true, "measures": true, "investigations": true}
 
 // Within is the store writing through a transaction in progress: what it writes commits or
 // rolls back with tx, and its own transactions become savepoints (a claim escalated into a complaint).

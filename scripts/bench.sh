@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: the speed figures that docs/benchmarks.md records. Brings up PostgreSQL and
 # Meilisearch under $PORTAL_DATA_DIR (default .data/bench), runs the Go benchmarks (policy decision,
-# GET /api/v1/me on the portal and on a bare Fiber app), then measures the resident memory of the
-# real binary, idle after a few requests. Stops at exit whatever this run started.
+# GET /api/v1/me on the portal and on a bare Fiber app), then files complaints: pgbench doing the
+# SQL of a filing (scripts/bench/file_complaint.sql) beside the API doing the real thing, and the
+# merchant answering them. Last, it measures the resident memory of the real binary, idle after a
+# few requests. Stops at exit whatever this run started.
 #
 #   BENCHTIME   passed to `go test -benchtime` (default 2s)
 #   BENCHCOUNT  passed to `go test -count` (default 3: one run alone says little about the noise)
+#   PGBENCH_SECONDS  how long pgbench files complaints (default 15)
 set -euo pipefail
 
 cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
@@ -14,6 +17,8 @@ cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
 export PORTAL_DATA_DIR="${PORTAL_DATA_DIR:-.data/bench}"
 BENCHTIME="${BENCHTIME:-2s}"
 BENCHCOUNT="${BENCHCOUNT:-3}"
+PGBENCH_SECONDS="${PGBENCH_SECONDS:-15}"
+PG_BIN=/usr/lib/postgresql/15/bin
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 # kill -0 also succeeds on a zombie, an exited child nobody has waited for yet.
@@ -49,12 +54,56 @@ started="$PORTAL_STACK_STARTED"
 log "go test -bench (benchtime $BENCHTIME, count $BENCHCOUNT)"
 go test -count="$BENCHCOUNT" -v -run '^$' -bench 'PolicyDecision|Me' -benchtime "$BENCHTIME" ./models/ ./app/
 
-# ---------------------------------------------------------------------------------------------
-# Idle resident memory of the real binary.
-
 bin="$PORTAL_DATA_DIR/bin/portal"
 log "building $bin"
 go build -o "$bin" .
+
+# ---------------------------------------------------------------------------------------------
+# Filing complaints at 16 concurrent clients: first pgbench, the SQL of one filing per transaction
+# on a database that the real binary migrated and seeded (the script needs the demo consumer and
+# parties), then the API (BenchmarkFileComplaint, and BenchmarkComplaintAction: the merchant's
+# respond at 50 clients). The API should reach at least half of pgbench's rate.
+
+# The same server, another database: postgres://.../portal?... -> postgres://.../portal_pgbench?...
+[[ "$DATABASE_URL" =~ ^(postgres(ql)?://[^/?]*)(/[^?]*)?(\?.*)?$ ]] || {
+	log "error: DATABASE_URL is not a postgres:// URL; cannot name a database beside it for pgbench"
+	exit 1
+}
+pgbench_db=portal_pgbench
+pgbench_url="${BASH_REMATCH[1]}/$pgbench_db${BASH_REMATCH[4]}"
+log "pgbench: database $pgbench_db, migrated and seeded by $bin"
+"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" \
+	-c "DROP DATABASE IF EXISTS $pgbench_db WITH (FORCE)" -c "CREATE DATABASE $pgbench_db"
+DATABASE_URL="$pgbench_url" "$bin" migrate
+DATABASE_URL="$pgbench_url" "$bin" seed >/dev/null
+
+# -l: one line per transaction (its latency in µs is the third field), for p50 and p99.
+pgbench_logs="$PORTAL_DATA_DIR/pgbench-logs"
+rm -rf "$pgbench_logs"
+mkdir -p "$pgbench_logs"
+log "pgbench -n -c 16 -j 2 -T $PGBENCH_SECONDS -f scripts/bench/file_complaint.sql"
+"$PG_BIN/pgbench" -n -c 16 -j 2 -T "$PGBENCH_SECONDS" -f scripts/bench/file_complaint.sql \
+	-l --log-prefix "$pgbench_logs/tx" "$pgbench_url" | tee "$PORTAL_DATA_DIR/pgbench.out"
+pgbench_tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$PORTAL_DATA_DIR/pgbench.out")"
+cat "$pgbench_logs"/tx.* | awk '{ print $3 }' | sort -n | awk -v tps="$pgbench_tps" '
+	{ v[NR] = $1 }
+	END { printf "pgbench, filing SQL at 16 clients: %.0f tps, p50 %.2f ms, p99 %.2f ms (%d transactions)\n",
+		tps, v[int(0.50 * (NR - 1)) + 1] / 1000, v[int(0.99 * (NR - 1)) + 1] / 1000, NR }'
+"$PG_BIN/psql" -X -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $pgbench_db WITH (FORCE)"
+
+log "go test -bench 'FileComplaint|ComplaintAction' (benchtime $BENCHTIME, count $BENCHCOUNT)"
+go test -count="$BENCHCOUNT" -run '^$' -bench 'FileComplaint|ComplaintAction' -benchtime "$BENCHTIME" ./app/ |
+	tee "$PORTAL_DATA_DIR/bench-disputes.out"
+# The median of the runs' req/s, against pgbench's tps.
+api_rps="$(awk '/^BenchmarkFileComplaint\// { for (i = 2; i < NF; i++) if ($(i + 1) == "req/s") print $i }' \
+	"$PORTAL_DATA_DIR/bench-disputes.out" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')"
+awk -v api="$api_rps" -v pg="$pgbench_tps" 'BEGIN {
+	printf "filing complaints at 16 clients: API %.0f req/s (median), pgbench %.0f tps: %.2f of pgbench (target >= 0.5)\n",
+		api, pg, api / pg }'
+
+# ---------------------------------------------------------------------------------------------
+# Idle resident memory of the real binary.
+
 "$bin" migrate
 "$bin" seed >/dev/null
 

@@ -181,7 +181,7 @@ func (e *Engine) Evidence(ctx context.Context, u *models.User, evidenceID string
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, _, err := e.Open(ctx, u, ev.Kind, ev.RecordID); err != nil {
+	if err := e.mayRead(ctx, u, ev); err != nil {
 		return nil, nil, err
 	}
 	unavailable := models.Errorf(models.EINTERNAL, "evidence_unavailable")
@@ -201,6 +201,23 @@ func (e *Engine) Evidence(ctx context.Context, u *models.User, evidenceID string
 		return nil, nil, unavailable
 	}
 	return ev, data, nil
+}
+
+// fileKinds are the records outside the workflows that keep files (a listing's snapshots, an
+// inspection's report): who may read the record, by the policy's object kind, may read its files.
+var fileKinds = map[string]string{"listings": "listing", "inspections": "inspection"}
+
+// mayRead says whether the user may download a file: they may open its workflow record, or read
+// its kind of record. Anyone else gets ENOTFOUND.
+func (e *Engine) mayRead(ctx context.Context, u *models.User, ev *models.Evidence) error {
+	if obj, ok := fileKinds[ev.Kind]; ok {
+		if u != nil && e.policy.Allowed(u.Roles, "-", obj, "read", "-") {
+			return nil
+		}
+		return models.Errorf(models.ENOTFOUND, "not_found")
+	}
+	_, _, err := e.Open(ctx, u, ev.Kind, ev.RecordID)
+	return err
 }
 
 // storeEvidenceFile writes data under EvidenceDir/<first 2 hex>/<sha256 hex> and returns that

@@ -72,6 +72,10 @@ var claimFlow = &Workflow{
 		{Name: "approve", From: []string{"requested"}, To: "approved",
 			Effect: func(s *Step) error {
 				s.StopDeadlines("answer_by")
+				if has(s.Relations, "system") {
+					// The merchant let the answer deadline pass: silence approved the claim.
+					s.CreditRecord(claimOf(s).RespondentID, "claim_approved_by_silence")
+				}
 				s.Notify(claimOf(s).claimant())
 				return nil
 			}},

@@ -70,7 +70,8 @@ var complaintFlow = &Workflow{
 		{Name: "accept_offer", From: []string{"offered"}, To: "resolved",
 			Effect: func(s *Step) error {
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "offer_accepted", "offer": complaintOf(s).Offer}))
-				s.CreditRecord(complaintOf(s).RespondentID, "complaint_upheld")
+				// The merchant put it right before the office had to step in: a good mark.
+				s.CreditRecord(complaintOf(s).RespondentID, "complaint_settled_in_time")
 				s.Notify(respondentOf(s))
 				return nil
 			}},

@@ -41,7 +41,7 @@ func NewEngine(store *models.Store, policy *models.Policy, calendar Calendar) (*
 	}
 	e := &Engine{store: store, policy: policy, calendar: calendar, inserter: inserter,
 		flows: map[string]*Workflow{}, DefaultJurisdiction: "330102"}
-	for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow} {
+	for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow, measureFlow, investigationFlow} {
 		e.flows[wf.Kind] = wf
 	}
 	return e, nil

@@ -1,0 +1,182 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Hazards are the Safety Gate risk types an alert may name.
+var Hazards = []string{"chemical", "choking", "injuries", "electric_shock", "fire", "burns", "cuts", "strangulation",
+	"suffocation", "drowning", "entrapment", "damage_to_hearing", "damage_to_sight", "microbiological",
+	"environment", "health_risk", "asphyxiation", "security", "other"}
+
+// MeasureKinds are the measures an alert may call for and an inspector may order.
+var MeasureKinds = []string{"delist", "sales_ban", "withdrawal", "recall", "destruction", "import_rejection"}
+
+// Alert is a risk alert (风险预警): raised by an inspector, from complaints, or imported from
+// the EU Safety Gate and the US CPSC.
+type Alert struct {
+	ID           string    `json:"id"`
+	Number       string    `json:"number"`
+	Title        string    `json:"title"`
+	Level        string    `json:"level"`
+	Hazards      TextList  `json:"hazards" gorm:"type:text[]"`
+	ProductIDs   TextList  `json:"product_ids" gorm:"column:product_ids;type:text[]"`
+	GTINs        TextList  `json:"gtins" gorm:"column:gtins;type:text[]"`
+	BatchIDs     TextList  `json:"batch_ids" gorm:"column:batch_ids;type:text[]"`
+	Description  string    `json:"description"`
+	Measures     TextList  `json:"measures" gorm:"type:text[]"`
+	Public       bool      `json:"public"`
+	Source       string    `json:"source"`
+	SourceRef    string    `json:"source_ref"`
+	Brand        string    `json:"brand"`
+	Model        string    `json:"model"`
+	Country      string    `json:"country"`
+	External     JSONText  `json:"external,omitempty"`
+	Jurisdiction *string   `json:"jurisdiction"`
+	CreatedBy    *string   `json:"created_by"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// NewAlert is what an inspector raises.
+type NewAlert struct {
+	Title        string   `json:"title" validate:"required,max=500"`
+	Level        string   `json:"level" validate:"required,oneof=low medium high serious"`
+	Hazards      []string `json:"hazards" validate:"required,min=1,dive,oneof=chemical choking injuries electric_shock fire burns cuts strangulation suffocation drowning entrapment damage_to_hearing damage_to_sight microbiological environment health_risk asphyxiation security other"`
+	ProductIDs   []string `json:"product_ids" validate:"max=100,dive,max=64"`
+	GTINs        []string `json:"gtins" validate:"max=100"`
+	BatchIDs     []string `json:"batch_ids" validate:"max=100,dive,max=64"`
+	Description  string   `json:"description" validate:"required,max=10000"`
+	Measures     []string `json:"measures" validate:"dive,oneof=delist sales_ban withdrawal recall destruction import_rejection"`
+	Public       bool     `json:"public"`
+	InspectionID *string  `json:"inspection_id" validate:"omitempty,max=64"`
+}
+
+// CreateAlert stores an inspector's alert: the products, GTINs (normalised to 14 digits) and
+// batches must exist or be valid; the inspection it comes from, when named, too.
+func (s *Store) CreateAlert(ctx context.Context, actor Actor, jurisdiction *string, in NewAlert) (*Alert, error) {
+	in.Title, in.Description = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	gtins := make(TextList, 0, len(in.GTINs))
+	for i, g := range in.GTINs {
+		n, ok := NormalizeGTIN(g)
+		if !ok {
+			return nil, Invalid(FieldError{Field: fmt.Sprintf("gtins[%d]", i), Rule: "gtin"})
+		}
+		gtins = append(gtins, n)
+	}
+	a := &Alert{ID: newID(), Title: in.Title, Level: in.Level, Hazards: in.Hazards, ProductIDs: nonNil(in.ProductIDs),
+		GTINs: gtins, BatchIDs: nonNil(in.BatchIDs), Description: in.Description, Measures: nonNil(in.Measures),
+		Public: in.Public, Source: "internal", Jurisdiction: jurisdiction, CreatedBy: &actor.UserID}
+	if in.InspectionID != nil {
+		a.Source, a.SourceRef = "inspection", *in.InspectionID
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for field, check := range map[string]struct {
+			table string
+			ids   []string
+		}{"product_ids": {"products", a.ProductIDs}, "batch_ids": {"batches", a.BatchIDs}} {
+			if err := allExist(tx, check.table, check.ids, field); err != nil {
+				return err
+			}
+		}
+		if in.InspectionID != nil {
+			if err := allExist(tx, "inspections", []string{*in.InspectionID}, "inspection_id"); err != nil {
+				return err
+			}
+		}
+		return insertAlert(tx, actor, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// insertAlert numbers and stores an alert with its audit record.
+func insertAlert(tx *gorm.DB, actor Actor, a *Alert) error {
+	var seq int64
+	if err := tx.Raw("SELECT nextval('alert_number_seq')").Scan(&seq).Error; err != nil {
+		return err
+	}
+	a.Number = fmt.Sprintf("RA-%d-%06d", time.Now().Year(), seq)
+	if err := tx.Omit("External", "CreatedAt").Create(a).Error; err != nil {
+		return err
+	}
+	return audit(tx, actor, "alert.create", "alerts", a.ID, nil,
+		map[string]any{"number": a.Number, "level": a.Level, "source": a.Source, "public": a.Public})
+}
+
+// allExist checks that every id names a row of table (a constant of the caller); a missing one is
+// a field error on field[i].
+func allExist(tx *gorm.DB, table string, ids []string, field string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var found []string
+	if err := tx.Table(table).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, id := range found {
+		have[id] = true
+	}
+	for i, id := range ids {
+		if !have[id] {
+			if len(ids) == 1 && !strings.HasSuffix(field, "s") {
+				return Invalid(FieldError{Field: field, Rule: "exists"})
+			}
+			return Invalid(FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Rule: "exists"})
+		}
+	}
+	return nil
+}
+
+func nonNil(v []string) TextList {
+	if v == nil {
+		return TextList{}
+	}
+	return v
+}
+
+// AlertByID loads one alert.
+func (s *Store) AlertByID(ctx context.Context, id string) (*Alert, error) {
+	var a Alert
+	res := s.db.WithContext(ctx).Raw(alertColumns+` WHERE id = ?`, id).Scan(&a)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &a, nil
+}
+
+const alertColumns = `SELECT id, number, title, level, hazards, product_ids, gtins, batch_ids, description, measures, public,
+	source, source_ref, brand, model, country, external::text AS external, jurisdiction, created_by, created_at FROM alerts`
+
+// ListAlerts pages through alerts, newest first; onlyPublic keeps those shown to everyone.
+func (s *Store) ListAlerts(ctx context.Context, onlyPublic bool, page Page) ([]Alert, *string, error) {
+	q := alertColumns + ` WHERE true`
+	var args []any
+	if onlyPublic {
+		q += ` AND public`
+	}
+	if page.Cursor != "" {
+		q += ` AND id < ?`
+		args = append(args, page.Cursor)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, page.Limit+1)
+	var out []Alert
+	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+		return nil, nil, err
+	}
+	return pageOf(out, page.Limit, func(a Alert) string { return a.ID })
+}

@@ -1,0 +1,158 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Measure is an order to a party (delist, sales ban, recall, ...) with a deadline and proof of
+// compliance (处置措施).
+type Measure struct {
+	ID            string    `json:"id"`
+	Number        string    `json:"number"`
+	Kind          string    `json:"kind"`
+	AlertID       *string   `json:"alert_id"`
+	TargetPartyID string    `json:"target_party_id"`
+	ListingID     *string   `json:"listing_id"`
+	Deadline      time.Time `json:"deadline"`
+	Basis         string    `json:"basis"`
+	Proof         JSONText  `json:"proof"`
+	IssuedBy      string    `json:"issued_by"`
+	WorkflowState
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// NewMeasure is what an inspector orders. A measure on a listing goes to its merchant unless a
+// target party is named.
+type NewMeasure struct {
+	Kind          string    `json:"kind" validate:"required,oneof=delist sales_ban withdrawal recall destruction import_rejection"`
+	AlertID       *string   `json:"alert_id" validate:"omitempty,max=64"`
+	TargetPartyID *string   `json:"target_party_id" validate:"omitempty,max=64"`
+	ListingID     *string   `json:"listing_id" validate:"omitempty,max=64"`
+	Deadline      time.Time `json:"deadline" validate:"required"`
+	Basis         string    `json:"basis" validate:"required,max=5000"`
+}
+
+// Validate checks the fields: a target (party or listing), a deadline in the future, and a
+// listing for a delisting.
+func (in *NewMeasure) Validate(now time.Time) error {
+	in.Basis = strings.TrimSpace(in.Basis)
+	if err := Validate(in); err != nil {
+		return err
+	}
+	var fields []FieldError
+	if in.TargetPartyID == nil && in.ListingID == nil {
+		fields = append(fields, FieldError{Field: "target_party_id", Rule: "required_without", Param: "listing_id"})
+	}
+	if in.Kind == "delist" && in.ListingID == nil {
+		fields = append(fields, FieldError{Field: "listing_id", Rule: "required"})
+	}
+	if !in.Deadline.After(now) {
+		fields = append(fields, FieldError{Field: "deadline", Rule: "future"})
+	}
+	if len(fields) > 0 {
+		return Invalid(fields...)
+	}
+	return nil
+}
+
+// ListingMerchant is the merchant who runs a listing.
+func (s *Store) ListingMerchant(ctx context.Context, listingID string) (string, error) {
+	var merchant string
+	res := s.db.WithContext(ctx).Raw(`SELECT merchant_id FROM listings WHERE id = ?`, listingID).Scan(&merchant)
+	if res.Error != nil {
+		return "", res.Error
+	}
+	if res.RowsAffected == 0 {
+		return "", Invalid(FieldError{Field: "listing_id", Rule: "exists"})
+	}
+	return merchant, nil
+}
+
+// CreateMeasure stores an issued measure with its timeline entry, audit record and notices.
+func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, notify []Recipient, after func(tx *gorm.DB) error) error {
+	m.ID, m.IssuedBy, m.Version = newID(), actor.UserID, 1
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var seq int64
+		if err := tx.Raw("SELECT nextval('measure_number_seq')").Scan(&seq).Error; err != nil {
+			return err
+		}
+		m.Number = fmt.Sprintf("ME-%d-%06d", time.Now().Year(), seq)
+		if err := tx.Omit("Proof", "PausedAt").Create(m).Error; err != nil {
+			return err
+		}
+		if err := recordStep(tx, "measures", m.ID, actor, "jurisdiction_inspector", "issue", "", m.Status, nil, notify); err != nil {
+			return err
+		}
+		if err := audit(tx, actor, "measures.issue", "measures", m.ID, nil, map[string]any{"number": m.Number,
+			"kind": m.Kind, "target_party_id": m.TargetPartyID, "listing_id": m.ListingID, "deadline": m.Deadline}); err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx)
+		}
+		return nil
+	})
+	if isForeignKeyViolation(err) {
+		return Invalid(FieldError{Field: foreignKeyField(err, map[string]string{"alert": "alert_id", "party": "target_party_id", "listing": "listing_id"}), Rule: "exists"})
+	}
+	return err
+}
+
+// MeasureByID loads one measure.
+func (s *Store) MeasureByID(ctx context.Context, id string) (*Measure, error) {
+	var m Measure
+	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&m)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &m, nil
+}
+
+// MeasureFilter narrows a list to what one caller may see.
+type MeasureFilter struct {
+	TargetPartyID string
+	Jurisdiction  string
+	All           bool
+	Status        string
+}
+
+// ListMeasures pages through measures, newest first.
+func (s *Store) ListMeasures(ctx context.Context, f MeasureFilter, page Page) ([]Measure, *string, error) {
+	q := s.db.WithContext(ctx).Model(&Measure{}).Order("id DESC").Limit(page.Limit + 1)
+	if !f.All {
+		if f.TargetPartyID == "" && f.Jurisdiction == "" {
+			return []Measure{}, nil, nil
+		}
+		q = q.Where("target_party_id = ? OR jurisdiction = ?", f.TargetPartyID, f.Jurisdiction)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if page.Cursor != "" {
+		q = q.Where("id < ?", page.Cursor)
+	}
+	var out []Measure
+	if err := q.Find(&out).Error; err != nil {
+		return nil, nil, err
+	}
+	return pageOf(out, page.Limit, func(m Measure) string { return m.ID })
+}
+
+// DelistTx marks a listing delisted, inside the transaction of the measure complied with.
+func DelistTx(tx *gorm.DB, actor Actor, listingID, measureID string) error {
+	res := tx.Exec(`UPDATE listings SET status = 'delisted', updated_at = now() WHERE id = ? AND status <> 'delisted'`, listingID)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	return audit(tx, actor, "listing.delist", "listings", listingID, map[string]any{"status": "active"},
+		map[string]any{"status": "delisted", "measure_id": measureID})
+}

@@ -1,0 +1,145 @@
+package workflows
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models"
+)
+
+// measureRecord adapts models.Measure to the engine.
+type measureRecord struct{ *models.Measure }
+
+func (m measureRecord) RecordID() string             { return m.ID }
+func (m measureRecord) State() *models.WorkflowState { return &m.WorkflowState }
+
+// sides of a measure: the party ordered, and the office that ordered it.
+func (m measureRecord) sides() []side {
+	return []side{
+		{"target", models.Recipient{Type: "party", ID: m.TargetPartyID}},
+		{"jurisdiction_inspector", models.Recipient{Type: "jurisdiction", ID: m.Jurisdiction}},
+	}
+}
+
+type compliancePayload struct {
+	Proof string `json:"proof" validate:"required,max=5000"`
+}
+
+// measureFlow: an order is issued with a deadline; the target party complies with proof and the
+// office verifies; a deadline that passes unanswered makes it overdue by itself, which marks the
+// party's credit record (Art. 20). A late compliance is still accepted.
+var measureFlow = &Workflow{
+	Kind:   "measures",
+	Object: "measure",
+	States: []string{"issued", "complied", "verified", "overdue"},
+	Open:   []string{"issued", "overdue"},
+	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
+		m, err := s.MeasureByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return measureRecord{m}, nil
+	},
+	Relations: func(rec Record, u *models.User) []string {
+		m := rec.(measureRecord).Measure
+		if u == nil {
+			return nil
+		}
+		var rels []string
+		if u.PartyID != nil && *u.PartyID == m.TargetPartyID && (u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform)) {
+			rels = append(rels, "target")
+		}
+		if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) && *u.Jurisdiction == m.Jurisdiction {
+			rels = append(rels, "jurisdiction_inspector")
+		}
+		if u.Roles.Has(models.RoleAdmin) {
+			rels = append(rels, "administrator")
+		}
+		return rels
+	},
+	Timeouts: map[string]string{"comply_by": "overdue"},
+	Actions: []*Action{
+		{Name: "comply", From: []string{"issued", "overdue"}, To: "complied",
+			Payload: func() any { return &compliancePayload{} },
+			Effect: func(s *Step) error {
+				m := s.Record.(measureRecord).Measure
+				s.StopDeadlines("comply_by")
+				if m.Status == "issued" {
+					s.CreditRecord(m.TargetPartyID, "measure_complied")
+				}
+				s.Set("proof", jsonOf(map[string]any{"text": s.Payload.(*compliancePayload).Proof, "at": s.Now.UTC(), "by": s.Actor.UserID}))
+				if m.Kind == "delist" && m.ListingID != nil {
+					listing, id, actor := *m.ListingID, m.ID, s.Actor
+					s.InTransaction(func(tx *gorm.DB) error { return models.DelistTx(tx, actor, listing, id) })
+				}
+				s.Notify(models.Recipient{Type: "jurisdiction", ID: m.Jurisdiction})
+				return nil
+			}},
+		{Name: "verify", From: []string{"complied"}, To: "verified",
+			Effect: func(s *Step) error {
+				s.Notify(models.Recipient{Type: "party", ID: s.Record.(measureRecord).TargetPartyID})
+				return nil
+			}},
+		{Name: "overdue", From: []string{"issued"}, To: "overdue",
+			Effect: func(s *Step) error {
+				m := s.Record.(measureRecord).Measure
+				s.StopDeadlines("comply_by")
+				s.CreditRecord(m.TargetPartyID, "measure_ignored")
+				s.Notify(models.Recipient{Type: "party", ID: m.TargetPartyID}, models.Recipient{Type: "jurisdiction", ID: m.Jurisdiction})
+				return nil
+			}},
+	},
+}
+
+// IssueMeasure orders a measure from an inspector's office; its deadline runs from now.
+func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.NewMeasure) (*models.Measure, error) {
+	if err := in.Validate(time.Now()); err != nil {
+		return nil, err
+	}
+	if u.Jurisdiction == nil {
+		return nil, models.Errorf(models.EFORBIDDEN, "forbidden")
+	}
+	target := ""
+	if in.TargetPartyID != nil {
+		target = *in.TargetPartyID
+	} else {
+		merchant, err := e.store.ListingMerchant(ctx, *in.ListingID)
+		if err != nil {
+			return nil, err
+		}
+		target = merchant
+	}
+	m := &models.Measure{Kind: in.Kind, AlertID: in.AlertID, TargetPartyID: target, ListingID: in.ListingID,
+		Deadline: in.Deadline.UTC().Truncate(time.Microsecond), Basis: in.Basis,
+		WorkflowState: models.WorkflowState{Status: "issued", Jurisdiction: *u.Jurisdiction,
+			Deadlines: models.Deadlines{"comply_by": in.Deadline.UTC().Truncate(time.Microsecond)}}}
+	notify := []models.Recipient{{Type: "party", ID: target}}
+	err := e.store.CreateMeasure(ctx, models.Actor{UserID: u.ID}, m, notify, func(tx *gorm.DB) error {
+		return e.scheduleDeadlines(ctx, tx, "measures", m.ID, nil, m.Deadlines)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// ListMeasures lists what the user may see: the measures addressed to their party, those their
+// office issued; all for the admin.
+func (e *Engine) ListMeasures(ctx context.Context, u *models.User, status string, page models.Page) ([]models.Measure, *string, error) {
+	f := models.MeasureFilter{Status: status, All: u.Roles.Has(models.RoleAdmin)}
+	if u.PartyID != nil && (u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform)) {
+		f.TargetPartyID = *u.PartyID
+	}
+	if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) {
+		f.Jurisdiction = *u.Jurisdiction
+	}
+	return e.store.ListMeasures(ctx, f, page)
+}
+
+// MeasureOf returns the measure behind a record, if it is one.
+func MeasureOf(r Record) (*models.Measure, bool) {
+	m, ok := r.(measureRecord)
+	return m.Measure, ok
+}
