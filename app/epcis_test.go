@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hzcbec/portal/migrations/testdb"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,7 +14,7 @@ import (
 )
 
 // epcisTestdata holds the GS1 EPCIS 2.0 examples and the OpenEPCIS valid and invalid documents.
-const epcisTestdata = "../../shared/testdata/epcis"
+func epcisTestdata(tb testing.TB) string { return testdb.Testdata(tb, "epcis") }
 
 // epcisFile is one test document and what it says of itself.
 type epcisFile struct {
@@ -25,7 +26,7 @@ type epcisFile struct {
 
 func readEPCISFiles(t *testing.T, dir string) []epcisFile {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join(epcisTestdata, dir))
+	entries, err := os.ReadDir(filepath.Join(epcisTestdata(t), dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func readEPCISFiles(t *testing.T, dir string) []epcisFile {
 		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".json") || strings.HasSuffix(e.Name(), ".jsonld")) {
 			continue
 		}
-		body, err := os.ReadFile(filepath.Join(epcisTestdata, dir, e.Name()))
+		body, err := os.ReadFile(filepath.Join(epcisTestdata(t), dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}

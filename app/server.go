@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"path/filepath"
 	"strings"
 	"time"
@@ -118,6 +119,14 @@ func (s *Server) buildApp() error {
 	engine.AddFunc("list", func(v ...string) []string { return v })
 	engine.AddFunc("local", handlers.LocalTime)
 	engine.AddFunc("trimPrefix", strings.TrimPrefix)
+	engine.AddFunc("inc", func(i int) int { return i + 1 })
+	engine.AddFunc("has", func(list []string, v string) bool { return slices.Contains(list, v) })
+	engine.AddFunc("deref", func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	})
 	engine.AddFunc("hex", func(b []byte) string { return hex.EncodeToString(b) })
 	if err := engine.Load(); err != nil {
 		return fmt.Errorf("loading the page templates: %w", err)

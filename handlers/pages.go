@@ -29,6 +29,14 @@ func navFor(u *models.User, path string) []navItem {
 		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RoleAdmin) {
 			items = append(items, navItem{Href: "/claims", Label: "nav.claims"})
 		}
+		if u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleAdmin) {
+			items = append(items, navItem{Href: "/listings", Label: "nav.listings"},
+				navItem{Href: "/investigations", Label: "nav.investigations"})
+		}
+		if u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform) ||
+			u.Roles.Has(models.RoleAdmin) {
+			items = append(items, navItem{Href: "/measures", Label: "nav.measures"})
+		}
 		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RoleArbitrator) ||
 			u.Roles.Has(models.RoleAdmin) {
 			items = append(items, navItem{Href: "/cases", Label: "nav.cases"})

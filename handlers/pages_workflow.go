@@ -96,6 +96,12 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	if arbitration, ok := workflows.CaseOf(rec); ok {
 		p.Number, p.Facts, p.Links = caseFacts(arbitration)
 	}
+	if m, ok := workflows.MeasureOf(rec); ok {
+		p.Number, p.Facts, p.Links = measureFacts(m)
+	}
+	if inv, ok := workflows.InvestigationOf(rec); ok {
+		p.Number, p.Facts, p.Links = investigationFacts(inv)
+	}
 	if claim, ok := workflows.ClaimOf(rec); ok {
 		p.Number, p.Facts, p.Links = claimFacts(claim)
 	}
@@ -254,7 +260,7 @@ func (h *Handlers) attachmentRefused(c *fiber.Ctx, kind, id, form string, err er
 }
 
 // partyFields are the facts whose values are party ids, shown by name.
-var partyFields = map[string]bool{"field_label.respondent_id": true, "field_label.platform_id": true}
+var partyFields = map[string]bool{"field_label.respondent_id": true, "field_label.platform_id": true, "field_label.target_party_id": true}
 
 func (h *Handlers) nameParties(ctx context.Context, facts []fact) error {
 	var ids []string

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"encoding/csv"
+	"github.com/hzcbec/portal/migrations/testdb"
 	"os"
 	"regexp"
 	"testing"
@@ -44,7 +45,7 @@ func TestNormalizeGTIN(t *testing.T) {
 // Barcodes as printed on real products recalled in the EU (Safety Gate): nearly all are valid
 // GTINs, and any other last digit than the printed one makes them invalid.
 func TestNormalizeGTINOnSafetyGateBarcodes(t *testing.T) {
-	f, err := os.Open("../../shared/testdata/recalls/eu_safety_gate_alerts_353.csv")
+	f, err := os.Open(testdb.Testdata(t, "recalls", "eu_safety_gate_alerts_353.csv"))
 	if err != nil {
 		t.Skip("shared test data not present:", err)
 	}

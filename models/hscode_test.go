@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"encoding/csv"
+	"github.com/hzcbec/portal/migrations/testdb"
 	"os"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestLookupHSCode(t *testing.T) {
 
 // Every subheading of the published HS 2022 nomenclature is accepted, and nothing shorter.
 func TestHSCodesOfTheNomenclature(t *testing.T) {
-	f, err := os.Open("../../shared/testdata/hs/harmonized-system.csv")
+	f, err := os.Open(testdb.Testdata(t, "hs", "harmonized-system.csv"))
 	if err != nil {
 		t.Skip("shared test data not present:", err)
 	}
