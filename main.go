@@ -1,6 +1,7 @@
 // Command portal is the quality-traceability and dispute-resolution portal of Hangzhou's
 // cross-border e-commerce zone: `portal serve`, `portal migrate`, `portal seed`,
-// `portal users create` and `portal audit verify`.
+// `portal users create`, `portal audit verify`, `portal import safety-gate|cpsc FILE`,
+// `portal reindex` and `portal search check`.
 package main
 
 import (
@@ -27,6 +28,12 @@ const usage = `usage: portal <command>
   seed                  load the demo data (idempotent) and print the demo accounts
   users create --email E --password P --name N --role R [--role R2] [--jurisdiction CODE] [--party ID]
   audit verify          walk the audit trail's hash chain; exit 1 naming the first broken record
+  bench-data trace [--events N]  fill a benchmark database with a traced chain and N other trace events (default 1000000)
+  bench-data stats [--complaints N] [--inspections N]  fill a benchmark database for the statistics (default 1000000 and 100000)
+  import safety-gate FILE   import EU Safety Gate alerts from a CSV export (again: nothing new)
+  import cpsc FILE          import US CPSC recalls from a CSV (again: nothing new)
+  reindex               rebuild the search index from the database, with a progress bar
+  search check          name every difference between the database and the search index; exit 1 if any
 
 Configuration comes from environment variables; see README.md.`
 
@@ -54,6 +61,14 @@ func run(ctx context.Context, args []string) error {
 		return usersCreate(ctx, cfg, args[2:])
 	case "audit verify":
 		return auditVerify(ctx, cfg)
+	case "bench-data trace":
+		return app.BenchDataTrace(ctx, cfg, args[2:], os.Stderr)
+	case "bench-data stats":
+		return app.BenchDataStats(ctx, cfg, args[2:], os.Stderr)
+	case "import safety-gate", "import cpsc":
+		return importAlerts(ctx, cfg, args[1], args[2:], os.Stdout, os.Stderr)
+	case "search check":
+		return searchCheck(ctx, cfg, os.Stdout)
 	}
 	switch args[0] {
 	case "serve":
@@ -62,6 +77,8 @@ func run(ctx context.Context, args []string) error {
 		return migrate(ctx, cfg)
 	case "seed":
 		return seed(ctx, cfg)
+	case "reindex":
+		return reindex(ctx, cfg, os.Stdout, os.Stderr)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil

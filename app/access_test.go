@@ -85,6 +85,9 @@ var accessMatrix = []access{
 	{route: "POST /api/v1/cases/:id/evidence", url: "/api/v1/cases/{case}/evidence", want: [7]int{401, 422, 422, 404, 404, 403, 403}},
 	{route: "GET /api/v1/cases/:id/evidence", url: "/api/v1/cases/{case}/evidence", want: [7]int{401, 200, 200, 404, 404, 200, 200}},
 	{route: "GET /api/v1/public/rulings", want: all(200)},
+
+	// Search: anyone may search; what each one finds is app/search_test.go's
+	{route: "GET /api/v1/search", url: "/api/v1/search?q=x", want: all(200)},
 	{route: "GET /api/v1/notifications", want: signedIn(401, 200)},
 
 	// Traceability: registry (inspectors and the admin write and read it; nobody else. A POST of {}
@@ -109,6 +112,8 @@ var accessMatrix = []access{
 	{route: "GET /api/v1/shipments/:id", url: "/api/v1/shipments/no-such-shipment", want: registryAccess(404)},
 	{route: "POST /api/v1/trace-events", body: map[string]any{}, want: registryAccess(422)},
 	{route: "GET /api/v1/trace-events", want: registryAccess(200)},
+	{route: "GET /api/v1/listings/:id/trace", url: "/api/v1/listings/no-such-listing/trace", want: registryAccess(404)},
+	{route: "GET /api/v1/products/:id/trace", url: "/api/v1/products/no-such-product/trace", want: registryAccess(404)},
 
 	// Traceability: EPCIS (inspectors and the admin capture and query; {} is not an EPCISDocument)
 	{route: "POST /api/v1/epcis/capture", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
@@ -123,6 +128,10 @@ var accessMatrix = []access{
 	{route: "GET /api/v1/alerts", want: [7]int{401, 403, 403, 403, 200, 403, 200}},
 	{route: "GET /api/v1/alerts/:id", url: "/api/v1/alerts/missing", want: [7]int{401, 403, 403, 403, 404, 403, 404}},
 	{route: "GET /api/v1/public/alerts", want: all(200)},
+	{route: "GET /api/v1/alerts/:id/matches", url: "/api/v1/alerts/missing/matches", want: [7]int{401, 403, 403, 403, 404, 403, 404}},
+	{route: "POST /api/v1/alerts/:id/matches/:match_id/confirm", url: "/api/v1/alerts/missing/matches/missing/confirm", want: [7]int{401, 403, 403, 403, 404, 403, 404}},
+	{route: "POST /api/v1/alerts/:id/matches/:match_id/reject", url: "/api/v1/alerts/missing/matches/missing/reject", want: [7]int{401, 403, 403, 403, 404, 403, 404}},
+	{route: "GET /api/v1/alert-matches", url: "/api/v1/alert-matches?status=proposed", want: [7]int{401, 403, 403, 403, 200, 403, 200}},
 	{route: "POST /api/v1/measures", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "GET /api/v1/measures", want: signedIn(401, 200)},
 	{route: "GET /api/v1/measures/:id", url: "/api/v1/measures/{measure}", want: [7]int{401, 404, 200, 404, 200, 404, 200}},
@@ -145,6 +154,9 @@ var accessMatrix = []access{
 	{route: "POST /api/v1/negative-list/:id/appeals", url: "/api/v1/negative-list/missing/appeals", body: map[string]any{"grounds": "x"}, want: [7]int{401, 403, 404, 404, 403, 403, 403}},
 	{route: "POST /api/v1/appeals/:id/decision", url: "/api/v1/appeals/missing/decision", body: map[string]any{"decision": "denied", "reason": "x"}, want: adminOnly(401, 404)},
 	{route: "POST /api/v1/parties/:id/certifications", url: "/api/v1/parties/demo-merchant/certifications", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+
+	// Statistics
+	{route: "GET /api/v1/public/stats", want: all(200)},
 
 	// Pages
 	{route: "GET /", want: all(200)},
@@ -177,8 +189,16 @@ var accessMatrix = []access{
 	{route: "GET /cases/:id", url: "/cases/{case}", want: [7]int{303, 200, 200, 404, 404, 200, 200}},
 	{route: "POST /cases/:id/actions/:name", url: "/cases/{case}/actions/publish", form: true, want: [7]int{401, 403, 403, 404, 404, 403, 403}},
 	{route: "GET /rulings", want: all(200)},
+	{route: "GET /search", url: "/search?q=充电宝", want: all(200)},
+	{route: "GET /stats", want: all(200)},
+	{route: "GET /negative-list", want: all(200)},
+	{route: "GET /parties/:id/credit", url: "/parties/demo-merchant/credit", want: all(200)},
+	{route: "GET /alerts", want: all(200)},
+	{route: "GET /alerts/:id", url: "/alerts/missing", want: all(404)},
 	{route: "GET /listings", want: [7]int{303, 403, 403, 403, 200, 403, 200}},
 	{route: "GET /listings/:id", url: "/listings/missing", want: [7]int{303, 403, 403, 403, 404, 403, 404}},
+	{route: "GET /listings/:id/trace", url: "/listings/missing/trace", want: [7]int{303, 403, 403, 403, 404, 403, 404}},
+	{route: "GET /products/:id/trace", url: "/products/missing/trace", want: [7]int{303, 403, 403, 403, 404, 403, 404}},
 	{route: "GET /inspect/discoveries/new", want: [7]int{303, 403, 403, 403, 200, 403, 200}},
 	{route: "POST /inspect/discoveries", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
 	{route: "GET /inspect/inspections/new", want: [7]int{303, 403, 403, 403, 200, 403, 403}},

@@ -16,6 +16,7 @@ type Config struct {
 	DatabaseURL   string                   // DATABASE_URL
 	MeiliURL      string                   // MEILI_URL
 	MeiliKey      string                   // MEILI_MASTER_KEY
+	SearchIndex   string                   // PORTAL_SEARCH_INDEX: the Meilisearch index, "portal" by default
 	Deadlines     map[string]time.Duration // PORTAL_DEADLINES
 	AdminEmail    string                   // PORTAL_ADMIN_EMAIL
 	AdminPassword string                   // PORTAL_ADMIN_PASSWORD
@@ -39,6 +40,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL:         getenv("DATABASE_URL"),
 		MeiliURL:            getenv("MEILI_URL"),
 		MeiliKey:            getenv("MEILI_MASTER_KEY"),
+		SearchIndex:         getenv("PORTAL_SEARCH_INDEX"),
 		AdminEmail:          getenv("PORTAL_ADMIN_EMAIL"),
 		AdminPassword:       getenv("PORTAL_ADMIN_PASSWORD"),
 		LogLevel:            or(getenv("PORTAL_LOG_LEVEL"), "info"),

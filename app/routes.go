@@ -79,6 +79,9 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "list", Handler: h.ListEvidence("cases"), Summary: "A case's evidence, oldest first"},
 		{Method: "GET", Path: "/api/v1/public/rulings", Obj: "ruling", Act: "read", Handler: h.PublicRulings, Summary: "Published awards, anonymised"},
 
+		// Search: every hit one the caller may open
+		{Method: "GET", Path: "/api/v1/search", Obj: "search", Act: "read", Handler: h.SearchRecords, Summary: "Search products, listings, inspections, alerts, rulings, complaints, claims and cases; ?q=, ?types=, ?limit="},
+
 		// Disputes: what every kind shares
 		{Method: "GET", Path: "/api/v1/evidence/:id", Obj: "evidence", Act: "read", Handler: h.DownloadEvidence, Summary: "An evidence file's bytes, after checking access and its hash"},
 		{Method: "GET", Path: "/api/v1/notifications", Obj: "notification", Act: "list", Handler: h.Notifications, Summary: "The caller's notices"},
@@ -105,6 +108,10 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/trace-events", Obj: "trace_event", Act: "create", Handler: h.CreateTraceEvent, Summary: "Record a trace event (EPCIS 2.0 shaped, CBV 2.0 words)"},
 		{Method: "GET", Path: "/api/v1/trace-events", Obj: "trace_event", Act: "read", Handler: h.ListTraceEvents, Summary: "Trace events in the order they happened; ?product_id=, ?batch_id="},
 
+		// Traceability: the trace (源头追溯), from a listing or a product back to the origin
+		{Method: "GET", Path: "/api/v1/listings/:id/trace", Obj: "trace", Act: "read", Handler: h.ListingTrace, Summary: "The chain from a listing back to its origin: stages, parties, events, documents, gaps"},
+		{Method: "GET", Path: "/api/v1/products/:id/trace", Obj: "trace", Act: "read", Handler: h.ProductTrace, Summary: "The chain from a product's latest declaration back to its origin"},
+
 		// Traceability: EPCIS
 		{Method: "POST", Path: "/api/v1/epcis/capture", Obj: "epcis", Act: "create", Handler: h.CaptureEPCIS, Summary: "Capture a GS1 EPCIS 2.0 JSON-LD EPCISDocument: all its events, or none when anything is invalid"},
 		{Method: "GET", Path: "/api/v1/epcis/events", Obj: "epcis", Act: "read", Handler: h.EPCISEvents, Summary: "EPCIS SimpleEventQuery: an EPCISQueryDocument; ?eventType=, EQ_bizStep=, EQ_disposition=, MATCH_epc=, GE_eventTime=, LT_eventTime=, perPage=, nextPageToken="},
@@ -116,6 +123,10 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/alerts", Obj: "alert", Act: "create", Handler: h.CreateAlert, Summary: "Raise a risk alert"},
 		{Method: "GET", Path: "/api/v1/alerts", Obj: "alert", Act: "read", Handler: h.ListAlerts, Summary: "Every alert, newest first"},
 		{Method: "GET", Path: "/api/v1/alerts/:id", Obj: "alert", Act: "read", Handler: h.GetAlert, Summary: "One alert"},
+		{Method: "GET", Path: "/api/v1/alerts/:id/matches", Obj: "alert", Act: "read", Handler: h.AlertMatches, Summary: "Products and listings an alert may concern (by GTIN, or brand and model); ?status="},
+		{Method: "POST", Path: "/api/v1/alerts/:id/matches/:match_id/confirm", Obj: "alert", Act: "create", Handler: h.ConfirmAlertMatch, Summary: "Confirm a match: the alert concerns this product or listing"},
+		{Method: "POST", Path: "/api/v1/alerts/:id/matches/:match_id/reject", Obj: "alert", Act: "create", Handler: h.RejectAlertMatch, Summary: "Reject a proposed match"},
+		{Method: "GET", Path: "/api/v1/alert-matches", Obj: "alert", Act: "read", Handler: h.AlertMatchQueue, Summary: "Matches of every alert, newest first; ?status=proposed is the inspectors' queue"},
 		{Method: "GET", Path: "/api/v1/public/alerts", Obj: "public_alert", Act: "read", Handler: h.PublicAlerts, Summary: "Public alerts and recalls"},
 		{Method: "POST", Path: "/api/v1/measures", Obj: "measure", Act: "create", Handler: h.IssueMeasure, Summary: "Order a measure (delist, recall, ...)"},
 		{Method: "GET", Path: "/api/v1/measures", Obj: "measure", Act: "list", Handler: h.ListMeasures, Summary: "Measures addressed to my party or issued by my office"},
@@ -139,6 +150,9 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/negative-list/:id/appeals", Obj: "appeal", Act: "create", Handler: h.FileAppeal, Summary: "Appeal a stay on the negative list (the party's staff)"},
 		{Method: "POST", Path: "/api/v1/appeals/:id/decision", Obj: "appeal", Act: "decide", Handler: h.DecideAppeal, Summary: "Grant or deny an appeal (admin)"},
 		{Method: "POST", Path: "/api/v1/parties/:id/certifications", Obj: "certification", Act: "create", Handler: h.AddCertification, Summary: "Record an authority's grade for a party"},
+
+		// Statistics (Art. 21, 33): read from rollups a job rebuilds
+		{Method: "GET", Path: "/api/v1/public/stats", Obj: "stats", Act: "read", Handler: h.PublicStats, Summary: "Public statistics; ?jurisdiction=, ?from=YYYY-MM, ?to=YYYY-MM, ?format=json|csv|xlsx"},
 
 		// Pages
 		{Method: "GET", Path: "/", Obj: "page", Act: "read", Handler: h.Home, Summary: "Home page"},
@@ -169,8 +183,16 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/cases/:id/messages", Obj: "case", Act: "act", Handler: h.MessageForm("cases"), Summary: "Post a message on a case (form)"},
 		{Method: "POST", Path: "/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.EvidenceForm("cases"), Summary: "Upload evidence to a case (form)"},
 		{Method: "GET", Path: "/rulings", Obj: "ruling", Act: "read", Handler: h.RulingsPage, Summary: "Published rulings page"},
+		{Method: "GET", Path: "/search", Obj: "search", Act: "read", Handler: h.SearchPage, Summary: "Search page: everything the caller may open"},
+		{Method: "GET", Path: "/stats", Obj: "stats", Act: "read", Handler: h.StatsPage, Summary: "Public statistics page: charts with their tables"},
+		{Method: "GET", Path: "/negative-list", Obj: "negative_list", Act: "read", Handler: h.NegativeListPage, Summary: "The negative list page; ?q= searches"},
+		{Method: "GET", Path: "/parties/:id/credit", Obj: "credit", Act: "read", Handler: h.PartyCreditPage, Summary: "A party's public credit page"},
+		{Method: "GET", Path: "/alerts", Obj: "public_alert", Act: "read", Handler: h.AlertsPage, Summary: "Public alerts and recalls page, newest first"},
+		{Method: "GET", Path: "/alerts/:id", Obj: "public_alert", Act: "read", Handler: h.AlertPage, Summary: "A public alert or recall"},
 		{Method: "GET", Path: "/listings", Obj: "listing", Act: "read", Handler: h.ListingsPage, Summary: "Online discoveries page"},
 		{Method: "GET", Path: "/listings/:id", Obj: "listing", Act: "read", Handler: h.ListingPage, Summary: "A discovery and what to do next"},
+		{Method: "GET", Path: "/listings/:id/trace", Obj: "trace", Act: "read", Handler: h.ListingTracePage, Summary: "A listing's trace: the chain as a picture, then every stage's events and documents"},
+		{Method: "GET", Path: "/products/:id/trace", Obj: "trace", Act: "read", Handler: h.ProductTracePage, Summary: "A product's trace, as a picture and in detail"},
 		{Method: "GET", Path: "/inspect/discoveries/new", Obj: "listing", Act: "create", Handler: h.NewDiscoveryPage, Summary: "Discovery form"},
 		{Method: "POST", Path: "/inspect/discoveries", Obj: "listing", Act: "create", Handler: h.RecordDiscovery, Summary: "Record a discovery with its snapshot (form)"},
 		{Method: "GET", Path: "/inspect/inspections/new", Obj: "inspection", Act: "create", Handler: h.NewInspectionPage, Summary: "Inspection form"},

@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,9 +75,16 @@ func (s *Server) init(ctx context.Context) error {
 	if s.policy, err = s.store.LoadPolicy(); err != nil {
 		return err
 	}
-	if s.search, err = search.Open(s.cfg.MeiliURL, s.cfg.MeiliKey); err != nil {
+	if s.search, err = search.Open(s.cfg.MeiliURL, s.cfg.MeiliKey, s.cfg.SearchIndex, s.store); err != nil {
 		return err
 	}
+	// The index's primary key and settings, with a deadline; a portal whose Meilisearch is away
+	// serves anyway (searching Postgres) and sets the index up when it answers (search.Run).
+	setupCtx, cancelSetup := context.WithTimeout(ctx, 10*time.Second)
+	if err := s.search.Setup(setupCtx); err != nil {
+		slog.Warn("search index not set up yet: searching Postgres until Meilisearch answers", "err", err)
+	}
+	cancelSetup()
 	if s.tr, err = NewTranslator(); err != nil {
 		return err
 	}
@@ -87,7 +95,7 @@ func (s *Server) init(ctx context.Context) error {
 	s.engine.DefaultJurisdiction = s.cfg.DefaultJurisdiction
 	s.engine.EvidenceDir = filepath.Join(s.cfg.DataDir, "evidence")
 	s.engine.EvidenceMaxBytes = s.cfg.EvidenceMaxBytes
-	if s.jobs, err = workflows.NewJobs(s.store, s.engine); err != nil {
+	if s.jobs, err = workflows.NewJobs(s.store, s.engine, s.search.AddWorkers); err != nil {
 		return err
 	}
 	if s.cfg.AdminEmail != "" {
@@ -120,6 +128,8 @@ func (s *Server) buildApp() error {
 	engine.AddFunc("local", handlers.LocalTime)
 	engine.AddFunc("trimPrefix", strings.TrimPrefix)
 	engine.AddFunc("inc", func(i int) int { return i + 1 })
+	// safe marks HTML the search package has already escaped (matches wrapped in <mark>).
+	engine.AddFunc("safe", func(s string) template.HTML { return template.HTML(s) })
 	engine.AddFunc("has", func(list []string, v string) bool { return slices.Contains(list, v) })
 	engine.AddFunc("deref", func(p *string) string {
 		if p == nil {
@@ -161,6 +171,9 @@ func (s *Server) App() *fiber.App { return s.fiber }
 // Store is the database, for tests and the command line.
 func (s *Server) Store() *models.Store { return s.store }
 
+// Search is the search client, for tests and the command line.
+func (s *Server) Search() *search.Client { return s.search }
+
 // Serve answers on ln until ctx ends, then finishes the requests in flight, stops the job
 // workers and closes the database.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
@@ -170,6 +183,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.jobs.Start(watchCtx); err != nil {
 		return fmt.Errorf("starting the job workers: %w", err)
 	}
+	searchDone := make(chan struct{})
+	go func() { defer close(searchDone); s.search.Run(watchCtx) }()
 	served := make(chan error, 1)
 	go func() { served <- s.fiber.Listener(ln) }()
 	slog.Info("portal serving", "addr", ln.Addr().String())
@@ -186,6 +201,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		slog.Warn("stopping the job workers", "err", jerr)
 	}
 	stopWatch()
+	<-searchDone
 	s.store.Close()
 	return err
 }

@@ -41,6 +41,15 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	if env["PORTAL_DATA_DIR"] == "" {
 		env["PORTAL_DATA_DIR"] = t.TempDir() // evidence files of this server only
 	}
+	ownIndex := env["PORTAL_SEARCH_INDEX"] == ""
+	if ownIndex {
+		// The database's own search index: servers sharing a database share it, no others.
+		u, err := url.Parse(env["DATABASE_URL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		env["PORTAL_SEARCH_INDEX"] = strings.TrimPrefix(u.Path, "/")
+	}
 	cfg, err := app.LoadConfig(func(k string) string {
 		if v, ok := env[k]; ok {
 			return v
@@ -55,6 +64,14 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	if err != nil {
 		cancel()
 		t.Fatal(err)
+	}
+	if ownIndex {
+		// Registered first, so it runs last: once the server (and its indexing) has stopped.
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_ = s.Search().DeleteIndex(ctx)
+		})
 	}
 	if _, err := app.Seed(ctx, s.Store()); err != nil {
 		t.Fatal(err)

@@ -42,7 +42,9 @@ func navFor(u *models.User, path string) []navItem {
 			items = append(items, navItem{Href: "/cases", Label: "nav.cases"})
 		}
 	}
+	items = append(items, navItem{Href: "/alerts", Label: "nav.alerts"})
 	items = append(items, navItem{Href: "/rulings", Label: "nav.rulings"})
+	items = append(items, navItem{Href: "/stats", Label: "nav.stats"}, navItem{Href: "/negative-list", Label: "nav.negative_list"})
 	if u != nil {
 		if u.Roles.Has(models.RoleAdmin) {
 			items = append(items, navItem{Href: "/admin/audit", Label: "nav.audit"})

@@ -20,26 +20,28 @@ var MeasureKinds = []string{"delist", "sales_ban", "withdrawal", "recall", "dest
 // Alert is a risk alert (风险预警): raised by an inspector, from complaints, or imported from
 // the EU Safety Gate and the US CPSC.
 type Alert struct {
-	ID           string    `json:"id"`
-	Number       string    `json:"number"`
-	Title        string    `json:"title"`
-	Level        string    `json:"level"`
-	Hazards      TextList  `json:"hazards" gorm:"type:text[]"`
-	ProductIDs   TextList  `json:"product_ids" gorm:"column:product_ids;type:text[]"`
-	GTINs        TextList  `json:"gtins" gorm:"column:gtins;type:text[]"`
-	BatchIDs     TextList  `json:"batch_ids" gorm:"column:batch_ids;type:text[]"`
-	Description  string    `json:"description"`
-	Measures     TextList  `json:"measures" gorm:"type:text[]"`
-	Public       bool      `json:"public"`
-	Source       string    `json:"source"`
-	SourceRef    string    `json:"source_ref"`
-	Brand        string    `json:"brand"`
-	Model        string    `json:"model"`
-	Country      string    `json:"country"`
-	External     JSONText  `json:"external,omitempty"`
-	Jurisdiction *string   `json:"jurisdiction"`
-	CreatedBy    *string   `json:"created_by"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           string        `json:"id"`
+	Number       string        `json:"number"`
+	Title        string        `json:"title"`
+	Level        string        `json:"level"`
+	Hazards      TextList      `json:"hazards" gorm:"type:text[]"`
+	ProductIDs   TextList      `json:"product_ids" gorm:"column:product_ids;type:text[]"`
+	GTINs        TextList      `json:"gtins" gorm:"column:gtins;type:text[]"`
+	BatchIDs     TextList      `json:"batch_ids" gorm:"column:batch_ids;type:text[]"`
+	Description  string        `json:"description"`
+	Measures     TextList      `json:"measures" gorm:"type:text[]"`
+	Public       bool          `json:"public"`
+	Source       string        `json:"source"`
+	SourceRef    string        `json:"source_ref"`
+	Brand        string        `json:"brand"`
+	Model        string        `json:"model"`
+	Country      string        `json:"country"`
+	Product      string        `json:"product"`   // the product as the source names it
+	IssuedOn     *CalendarDate `json:"issued_on"` // when the source issued it; nil when it does not say
+	External     JSONText      `json:"external,omitempty"`
+	Jurisdiction *string       `json:"jurisdiction"`
+	CreatedBy    *string       `json:"created_by"`
+	CreatedAt    time.Time     `json:"created_at"`
 }
 
 // NewAlert is what an inspector raises.
@@ -57,7 +59,8 @@ type NewAlert struct {
 }
 
 // CreateAlert stores an inspector's alert: the products, GTINs (normalised to 14 digits) and
-// batches must exist or be valid; the inspection it comes from, when named, too.
+// batches must exist or be valid; the inspection it comes from, when named, too. Other products
+// and listings with its GTINs are proposed as matches.
 func (s *Store) CreateAlert(ctx context.Context, actor Actor, jurisdiction *string, in NewAlert) (*Alert, error) {
 	in.Title, in.Description = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
 	if err := Validate(in); err != nil {
@@ -73,7 +76,7 @@ func (s *Store) CreateAlert(ctx context.Context, actor Actor, jurisdiction *stri
 	}
 	a := &Alert{ID: newID(), Title: in.Title, Level: in.Level, Hazards: in.Hazards, ProductIDs: nonNil(in.ProductIDs),
 		GTINs: gtins, BatchIDs: nonNil(in.BatchIDs), Description: in.Description, Measures: nonNil(in.Measures),
-		Public: in.Public, Source: "internal", Jurisdiction: jurisdiction, CreatedBy: &actor.UserID}
+		Public: in.Public, Source: "internal", IssuedOn: today(), Jurisdiction: jurisdiction, CreatedBy: &actor.UserID}
 	if in.InspectionID != nil {
 		a.Source, a.SourceRef = "inspection", *in.InspectionID
 	}
@@ -91,7 +94,11 @@ func (s *Store) CreateAlert(ctx context.Context, actor Actor, jurisdiction *stri
 				return err
 			}
 		}
-		return insertAlert(tx, actor, a)
+		if err := insertAlert(tx, actor, a); err != nil {
+			return err
+		}
+		_, err := proposeMatches(tx, a)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -108,6 +115,11 @@ func insertAlert(tx *gorm.DB, actor Actor, a *Alert) error {
 	a.Number = fmt.Sprintf("RA-%d-%06d", time.Now().Year(), seq)
 	if err := tx.Omit("External", "CreatedAt").Create(a).Error; err != nil {
 		return err
+	}
+	if a.External != nil {
+		if err := tx.Exec(`UPDATE alerts SET external = ?::jsonb WHERE id = ?`, string(a.External), a.ID).Error; err != nil {
+			return err
+		}
 	}
 	return audit(tx, actor, "alert.create", "alerts", a.ID, nil,
 		map[string]any{"number": a.Number, "level": a.Level, "source": a.Source, "public": a.Public})
@@ -138,6 +150,12 @@ func allExist(tx *gorm.DB, table string, ids []string, field string) error {
 	return nil
 }
 
+// today is the calendar day in the zone's time (Asia/Shanghai, UTC+8), the day an internal alert is issued.
+func today() *CalendarDate {
+	d := CalendarDate(time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly))
+	return &d
+}
+
 func nonNil(v []string) TextList {
 	if v == nil {
 		return TextList{}
@@ -159,9 +177,11 @@ func (s *Store) AlertByID(ctx context.Context, id string) (*Alert, error) {
 }
 
 const alertColumns = `SELECT id, number, title, level, hazards, product_ids, gtins, batch_ids, description, measures, public,
-	source, source_ref, brand, model, country, external::text AS external, jurisdiction, created_by, created_at FROM alerts`
+	source, source_ref, brand, model, country, product, issued_on, external::text AS external, jurisdiction, created_by, created_at FROM alerts`
 
-// ListAlerts pages through alerts, newest first; onlyPublic keeps those shown to everyone.
+// ListAlerts pages through alerts, newest first by the day the source issued them (those whose
+// source gives no day last), then by id; onlyPublic keeps those shown to everyone. The cursor is
+// "day~id" ("-~id" past the dated ones).
 func (s *Store) ListAlerts(ctx context.Context, onlyPublic bool, page Page) ([]Alert, *string, error) {
 	q := alertColumns + ` WHERE true`
 	var args []any
@@ -169,14 +189,31 @@ func (s *Store) ListAlerts(ctx context.Context, onlyPublic bool, page Page) ([]A
 		q += ` AND public`
 	}
 	if page.Cursor != "" {
-		q += ` AND id < ?`
-		args = append(args, page.Cursor)
+		day, id, ok := strings.Cut(page.Cursor, "~")
+		if !ok {
+			return nil, nil, Invalid(FieldError{Field: "cursor", Rule: "cursor"})
+		}
+		if day == "-" {
+			q += ` AND issued_on IS NULL AND id < ?`
+			args = append(args, id)
+		} else {
+			if _, err := time.Parse(time.DateOnly, day); err != nil {
+				return nil, nil, Invalid(FieldError{Field: "cursor", Rule: "cursor"})
+			}
+			q += ` AND (issued_on < ?::date OR (issued_on = ?::date AND id < ?) OR issued_on IS NULL)`
+			args = append(args, day, day, id)
+		}
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
+	q += ` ORDER BY issued_on DESC NULLS LAST, id DESC LIMIT ?`
 	args = append(args, page.Limit+1)
 	var out []Alert
 	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
 		return nil, nil, err
 	}
-	return pageOf(out, page.Limit, func(a Alert) string { return a.ID })
+	return pageOf(out, page.Limit, func(a Alert) string {
+		if a.IssuedOn == nil {
+			return "-~" + a.ID
+		}
+		return string(*a.IssuedOn) + "~" + a.ID
+	})
 }

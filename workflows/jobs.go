@@ -14,19 +14,24 @@ import (
 	"github.com/hzcbec/portal/models"
 )
 
-// NewJobs builds the River client with every worker and periodic job of the portal.
-func NewJobs(store *models.Store, engine *Engine) (*river.Client[pgx.Tx], error) {
+// NewJobs builds the River client with every worker and periodic job of the portal. more
+// registers the workers of other packages (search's indexing worker), which workflows may not import.
+func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &CleanupWorker{store: store})
 	river.AddWorker(workers, &DeadlineWorker{engine: engine})
+	for _, add := range more {
+		add(workers)
+	}
+	statistics := statsJobs(workers, engine)
 	return river.NewClient(riverpgxv5.New(store.Pool()), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{
+		PeriodicJobs: append([]*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
+		}, statistics...),
 		Logger: slog.Default(),
 		// Deadlines set in seconds (PORTAL_DEADLINES in tests) must fire promptly.
 		FetchPollInterval: 500 * time.Millisecond,

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/hzcbec/portal/migrations"
+	"github.com/hzcbec/portal/models"
+)
+
+// BenchDataTrace is `portal bench-data trace [--events N]`: it fills the database named by
+// DATABASE_URL with the trace benchmark's data set (models.FillTraceBench), showing a progress
+// bar on w, and names the listing to trace. For a benchmark database only: the rows bypass the
+// audit trail.
+func BenchDataTrace(ctx context.Context, cfg Config, args []string, w io.Writer) error {
+	fs := flag.NewFlagSet("bench-data trace", flag.ContinueOnError)
+	fs.SetOutput(w)
+	events := fs.Int("events", 1_000_000, "trace events besides those of the traced chain")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *events < 0 {
+		return errors.New("--events must not be negative")
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set: point it at a migrated database made for benchmarks")
+	}
+	store, err := models.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	db := SQLDB(store)
+	err = migrations.Check(ctx, db)
+	db.Close()
+	if err != nil {
+		return err
+	}
+	bar := progressbar.NewOptions64(int64(models.TraceBenchRows(*events)), progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("copying rows"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w, "\nVACUUM ANALYZE ...") }))
+	started := time.Now()
+	res, err := store.FillTraceBench(ctx, models.TraceBenchOptions{Events: *events, Progress: func(n int) { _ = bar.Add(n) }})
+	if err != nil {
+		if models.ErrorCode(err) == models.ECONFLICT {
+			return errors.New("this database already holds the trace benchmark's data")
+		}
+		return err
+	}
+	fmt.Fprintf(w, "%d rows in %s; trace the listing %s: GET /api/v1/listings/%s/trace\n",
+		res.Rows, time.Since(started).Round(time.Second), res.ListingID, res.ListingID)
+	return nil
+}
