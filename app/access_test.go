@@ -124,6 +124,7 @@ var accessMatrix = []access{
 	{route: "POST /api/v1/inspections", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "GET /api/v1/inspections", want: [7]int{401, 403, 403, 403, 200, 403, 200}},
 	{route: "GET /api/v1/inspections/:id", url: "/api/v1/inspections/missing", want: [7]int{401, 403, 403, 403, 404, 403, 404}},
+	{route: "POST /api/v1/inspections/:id/report", url: "/api/v1/inspections/missing/report", want: [7]int{401, 403, 403, 403, 404, 403, 403}},
 	{route: "POST /api/v1/alerts", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
 	{route: "GET /api/v1/alerts", want: [7]int{401, 403, 403, 403, 200, 403, 200}},
 	{route: "GET /api/v1/alerts/:id", url: "/api/v1/alerts/missing", want: [7]int{401, 403, 403, 403, 404, 403, 404}},

@@ -1,7 +1,12 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"mime/multipart"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +68,18 @@ func TestInspectionAlertAndMeasure(t *testing.T) {
 	prefill := body["raise_alert"].(map[string]any)["prefill"].(map[string]any)
 	if prefill["inspection_id"] != inspection {
 		t.Fatalf("a non-conformant result does not offer an alert: %v", body)
+	}
+	report := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	up := uploadFile(t, ts, "/api/v1/inspections/"+inspection+"/report", inspector, "报告.pdf", report)
+	sum := sha256.Sum256(report)
+	if up.Status != 201 || up.json(t)["sha256"] != hex.EncodeToString(sum[:]) || up.json(t)["content_type"] != "application/pdf" {
+		t.Fatalf("report upload: %d %s", up.Status, up.Body)
+	}
+	if got := ts.do(t, "GET", "/api/v1/evidence/"+up.json(t)["id"].(string), inspector, nil); got.Status != 200 || string(got.Body) != string(report) {
+		t.Fatalf("report download: %d", got.Status)
+	}
+	if r := uploadFile(t, ts, "/api/v1/inspections/"+inspection+"/report", inspector, "report.pdf", []byte("plain text, not a PDF")); r.Status != 415 {
+		t.Fatalf("a text file as report: %d", r.Status)
 	}
 	expectCredit(t, ts, "demo-merchant", inspection, "inspection_failed")
 	expectCredit(t, ts, f.manufacturer, inspection, "inspection_failed")
@@ -248,4 +265,24 @@ func otherMerchant(t *testing.T, ts *testServer) string {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+// uploadFile posts one file as multipart field "file".
+func uploadFile(t *testing.T, ts *testServer, path, token, name string, data []byte) response {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	req, err := http.NewRequest("POST", ts.URL+path, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	return ts.send(t, req)
 }

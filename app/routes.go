@@ -120,6 +120,7 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/inspections", Obj: "inspection", Act: "create", Handler: h.CreateInspection, Summary: "Record an inspection with its test items"},
 		{Method: "GET", Path: "/api/v1/inspections", Obj: "inspection", Act: "read", Handler: h.ListInspections, Summary: "Inspections, newest first"},
 		{Method: "GET", Path: "/api/v1/inspections/:id", Obj: "inspection", Act: "read", Handler: h.GetInspection, Summary: "One inspection"},
+		{Method: "POST", Path: "/api/v1/inspections/:id/report", Obj: "inspection", Act: "create", Handler: h.UploadInspectionReport, Summary: "Attach the lab report (multipart, field file: PDF or image), hashed"},
 		{Method: "POST", Path: "/api/v1/alerts", Obj: "alert", Act: "create", Handler: h.CreateAlert, Summary: "Raise a risk alert"},
 		{Method: "GET", Path: "/api/v1/alerts", Obj: "alert", Act: "read", Handler: h.ListAlerts, Summary: "Every alert, newest first"},
 		{Method: "GET", Path: "/api/v1/alerts/:id", Obj: "alert", Act: "read", Handler: h.GetAlert, Summary: "One alert"},

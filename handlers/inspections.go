@@ -64,3 +64,23 @@ func (h *Handlers) GetInspection(c *fiber.Ctx) error {
 	}
 	return c.JSON(ins)
 }
+
+// UploadInspectionReport stores an inspection's lab report (multipart, field "file": PDF or an
+// image, judged by its bytes) with its SHA-256.
+func (h *Handlers) UploadInspectionReport(c *fiber.Ctx) error {
+	ctx, cancel := ctx(c)
+	defer cancel()
+	// A missing inspection is a 404 before the upload is read.
+	if _, err := h.Store.InspectionByID(ctx, c.Params("id")); err != nil {
+		return err
+	}
+	name, data, err := uploadedFile(c, "file", h.Engine.MaxEvidenceBytes())
+	if err != nil {
+		return err
+	}
+	ev, err := h.Engine.AddInspectionReport(ctx, actor(c), c.Params("id"), name, data)
+	if err != nil {
+		return h.uploadRefused(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(ev)
+}

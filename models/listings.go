@@ -170,11 +170,20 @@ func (s *Store) ListListings(ctx context.Context, f ListingFilter, page Page) ([
 // with its audit record, in one transaction: ENOTFOUND when there is no such listing. The file
 // must already be on disk under its SHA-256.
 func (s *Store) AddListingSnapshot(ctx context.Context, actor Actor, listingID string, ev *Evidence) error {
+	return s.AddRecordFile(ctx, actor, "listings", "snapshot", listingID, "listing.snapshot", ev)
+}
+
+// recordFileTables are the records outside the workflows that keep files, by evidence kind.
+var recordFileTables = map[string]string{ListingSnapshotKind: "listings", "inspections": "inspections"}
+
+// AddRecordFile stores the row of a file kept on a record (a listing's snapshot, an inspection's
+// report) with its audit record, in one transaction: ENOTFOUND when there is no such record.
+func (s *Store) AddRecordFile(ctx context.Context, actor Actor, kind, relation, recordID, action string, ev *Evidence) error {
 	ev.ID = newID()
-	ev.Kind, ev.RecordID, ev.UploadedBy, ev.Relation = ListingSnapshotKind, listingID, actor.UserID, "snapshot"
+	ev.Kind, ev.RecordID, ev.UploadedBy, ev.Relation = kind, recordID, actor.UserID, relation
 	ev.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ok, err := rowExists(tx, "listings", listingID)
+		ok, err := rowExists(tx, recordFileTables[kind], recordID)
 		if err != nil {
 			return err
 		}
@@ -184,7 +193,7 @@ func (s *Store) AddListingSnapshot(ctx context.Context, actor Actor, listingID s
 		if err := tx.Create(ev).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "listing.snapshot", "listing", listingID, nil, map[string]any{
+		return audit(tx, actor, action, kind, recordID, nil, map[string]any{
 			"evidence_id": ev.ID, "name": ev.Name, "content_type": ev.ContentType, "sha256": hex.EncodeToString(ev.SHA256)})
 	})
 }
