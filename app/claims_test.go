@@ -215,6 +215,7 @@ func TestClaimSilenceApproves(t *testing.T) {
 	if got := claimTimeline(t, ts, consumer, id); got != "file:claimant approve:system" {
 		t.Fatalf("timeline: %s", got)
 	}
+	expectCredit(t, ts, "demo-merchant", id, "claim_approved_by_silence")
 }
 
 func TestClaimNoReasonReturnWindow(t *testing.T) {

@@ -150,6 +150,7 @@ func TestComplaintMediationByTheJurisdiction(t *testing.T) {
 	if c["status"] != "resolved" || c["outcome"].(map[string]any)["terms"] != "商家退款 100 元" {
 		t.Fatalf("after settle: %v", c)
 	}
+	expectCredit(t, ts, "demo-merchant", id, "complaint_upheld")
 }
 
 func TestComplaintRefusedWithAFixedReason(t *testing.T) {

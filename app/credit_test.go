@@ -1,8 +1,14 @@
 package app_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models"
 )
 
 func TestNegativeListDecisionAppealAndExit(t *testing.T) {
@@ -82,5 +88,40 @@ func TestCertificationsOnTheCreditPage(t *testing.T) {
 	}
 	if r := ts.do(t, "GET", "/api/v1/public/parties/nobody/credit", "", nil); r.Status != 404 {
 		t.Fatalf("unknown party: %d", r.Status)
+	}
+}
+
+// Grades drive supervision: a D-grade merchant's new listings are flagged for inspection.
+func TestDGradeMerchantsListingsAreFlagged(t *testing.T) {
+	ts := startServer(t, nil)
+	ctx := context.Background()
+	shop := models.Party{ID: "d-grade-shop", Kind: "merchant", Name: "D 级商店", Country: "CN"}
+	if _, err := ts.srv.Store().EnsureParty(ctx, models.SystemActor, shop); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ { // 5 × 10 points: a score of 50, grade D
+		if err := ts.srv.Store().Gorm().Transaction(func(tx *gorm.DB) error {
+			return models.AddCreditRecordTx(tx, models.SystemActor, shop.ID, "award_non_compliance", "cases", fmt.Sprintf("case-%d", i))
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g := ts.do(t, "GET", "/api/v1/public/parties/"+shop.ID+"/credit", "", nil).json(t)["grade"]; g != "D" {
+		t.Fatalf("grade %v, want D", g)
+	}
+	inspector := ts.token(t, "inspector")
+	listing := func(merchant string) map[string]any {
+		r := ts.do(t, "POST", "/api/v1/listings", inspector, map[string]any{"platform_id": "demo-platform", "merchant_id": merchant,
+			"url": "https://shop.example.com/x", "title": "儿童玩具", "price": "19.90", "currency": "CNY"})
+		if r.Status != 201 {
+			t.Fatalf("listing: %d %s", r.Status, r.Body)
+		}
+		return r.json(t)
+	}
+	if l := listing(shop.ID); l["flagged_for_inspection"] != true || !strings.Contains(l["flag_reason"].(string), "grade D") {
+		t.Fatalf("a D-grade merchant's listing: %v", l)
+	}
+	if l := listing("demo-merchant"); l["flagged_for_inspection"] != false {
+		t.Fatalf("an A-grade merchant's listing is flagged: %v", l)
 	}
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 
@@ -24,8 +25,11 @@ type Listing struct {
 	DiscoveredAt time.Time `json:"discovered_at"`
 	DiscoveredBy *string   `json:"discovered_by"`
 	Status       string    `json:"status"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	// FlaggedForInspection is set when the merchant's credit grade was D at discovery.
+	FlaggedForInspection bool      `json:"flagged_for_inspection"`
+	FlagReason           string    `json:"flag_reason"`
+	CreatedAt            time.Time `json:"created_at"`
+	UpdatedAt            time.Time `json:"updated_at"`
 }
 
 // ListingSnapshotKind is the evidence kind of listings' captured pages.
@@ -103,6 +107,9 @@ func (s *Store) CreateListing(ctx context.Context, actor Actor, in NewListing) (
 		}
 		if len(fields) > 0 {
 			return Invalid(fields...)
+		}
+		if err := flagByGrade(tx, l); err != nil {
+			return err
 		}
 		if err := tx.Create(l).Error; err != nil {
 			return err
@@ -196,4 +203,18 @@ func (s *Store) AddRecordFile(ctx context.Context, actor Actor, kind, relation, 
 		return audit(tx, actor, action, kind, recordID, nil, map[string]any{
 			"evidence_id": ev.ID, "name": ev.Name, "content_type": ev.ContentType, "sha256": hex.EncodeToString(ev.SHA256)})
 	})
+}
+
+// flagByGrade flags a new listing for inspection when its merchant's credit grade is D: grades
+// drive supervision (Art. 20, 31).
+func flagByGrade(tx *gorm.DB, l *Listing) error {
+	var records []CreditRecord
+	if err := tx.Where("party_id = ?", l.MerchantID).Find(&records).Error; err != nil {
+		return err
+	}
+	if score := ScoreCredit(records, time.Now()); score.Grade == "D" {
+		l.FlaggedForInspection = true
+		l.FlagReason = fmt.Sprintf("merchant credit grade D (score %.2f)", score.Score)
+	}
+	return nil
 }
