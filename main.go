@@ -30,6 +30,7 @@ const usage = `usage: portal <command>
   audit verify          walk the audit trail's hash chain; exit 1 naming the first broken record
   bench-data trace [--events N]  fill a benchmark database with a traced chain and N other trace events (default 1000000)
   bench-data stats [--complaints N] [--inspections N]  fill a benchmark database for the statistics (default 1000000 and 100000)
+  bench-data reviews --file ZIP [--limit N]  load real reviews as complaints and wait for the search index
   import safety-gate FILE   import EU Safety Gate alerts from a CSV export (again: nothing new)
   import cpsc FILE          import US CPSC recalls from a CSV (again: nothing new)
   reindex               rebuild the search index from the database, with a progress bar
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string) error {
 		return app.BenchDataTrace(ctx, cfg, args[2:], os.Stderr)
 	case "bench-data stats":
 		return app.BenchDataStats(ctx, cfg, args[2:], os.Stderr)
+	case "bench-data reviews":
+		return app.BenchDataReviews(ctx, cfg, args[2:], os.Stderr)
 	case "import safety-gate", "import cpsc":
 		return importAlerts(ctx, cfg, args[1], args[2:], os.Stdout, os.Stderr)
 	case "search check":
