@@ -256,6 +256,24 @@ func TestListingTraceCompleteChain(t *testing.T) {
 		strings.Count(svgOf(t, string(page.Body)), "<g ") != len(want)-3 || !strings.Contains(string(page.Body), "源头追溯") {
 		t.Errorf("product trace page: %d %s", page.Status, truncate(page.Body))
 	}
+
+	// A later declaration of the same goods by another firm: the listing's trace keeps the one
+	// its merchant filed on its platform, the product's takes the latest.
+	other := ts.party(t, inspector, "ebc", "另一家电商企业", "CN")
+	later := ts.created(t, "/api/v1/declarations", inspector, map[string]any{"number": "DECL-LATER", "order_no": "ORD-LATER",
+		"logistics_no": "WB-LATER", "trade_mode": "1210", "importer_id": c.importer, "ebc_id": other,
+		"declared_at": time.Now().Add(-time.Hour), "lines": []map[string]any{{"product_id": c.product, "hs_code": "9503006000",
+			"name": "儿童积木", "origin_country": "CN", "quantity": "5", "unit": "盒", "price": "59.00", "currency": "CNY"}}})["id"].(string)
+	declarationOf := func(path string) any {
+		d, _ := stageOf(t, ts.do(t, "GET", path, inspector, nil).json(t), "declaration")["declaration"].(map[string]any)
+		return d["id"]
+	}
+	if got := declarationOf("/api/v1/listings/" + c.listing + "/trace"); got != c.declaration {
+		t.Errorf("listing trace took declaration %v, want its merchant's %s", got, c.declaration)
+	}
+	if got := declarationOf("/api/v1/products/" + c.product + "/trace"); got != later {
+		t.Errorf("product trace took declaration %v, want the latest %s", got, later)
+	}
 }
 
 func TestListingTraceWithoutDeclaration(t *testing.T) {

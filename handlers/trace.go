@@ -91,7 +91,7 @@ func (h *Handlers) renderTrace(c *fiber.Ctx, tc *models.TraceChain, jsonURL stri
 		if id == nil {
 			return ""
 		}
-		if p, ok := tc.PartyNames[*id]; ok {
+		if p, ok := tc.Parties[*id]; ok {
 			return partyName(l, &p)
 		}
 		return *id

@@ -45,8 +45,8 @@ type TraceChain struct {
 	Origin  *Party       `json:"origin"`
 	// Gaps are catalog keys ("trace.gap.declaration") until the edge puts them in the caller's language.
 	Gaps []string `json:"gaps"`
-	// PartyNames names every party the chain and its events mention, for pages.
-	PartyNames map[string]Party `json:"-"`
+	// Parties are the parties the chain and its events name, by id, for pages.
+	Parties map[string]Party `json:"-"`
 }
 
 // TraceSubject is what was traced: a listing (with the product it sells, when known) or a
@@ -571,7 +571,7 @@ func (t *tracer) assemble(subject TraceSubject) *TraceChain {
 		stages = slices.DeleteFunc(slices.Clone(stages), func(s string) bool { return s == StageWarehouse })
 	}
 
-	tc := &TraceChain{Subject: subject, Chain: make([]TraceStage, len(stages)), Gaps: []string{}, PartyNames: map[string]Party{}}
+	tc := &TraceChain{Subject: subject, Chain: make([]TraceStage, len(stages)), Gaps: []string{}, Parties: map[string]Party{}}
 	index := map[string]int{}
 	stageOfParty := map[string]string{}
 	for i, st := range stages {
@@ -627,7 +627,7 @@ func (t *tracer) assemble(subject TraceSubject) *TraceChain {
 	}
 	tc.Origin = partyOf[StageManufacturer]
 	for id, p := range t.parties {
-		tc.PartyNames[id] = *p
+		tc.Parties[id] = *p
 	}
 	return tc
 }
