@@ -128,13 +128,16 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify [
 		if err := recordStep(tx, "claims", c.ID, actor, "claimant", "file", "", c.Status, nil, notify); err != nil {
 			return err
 		}
+		// Jobs first: the audit append below holds the chain lock until commit.
+		if after != nil {
+			if err := after(tx); err != nil {
+				return err
+			}
+		}
 		if err := audit(tx, actor, "claims.file", "claims", c.ID, nil, map[string]any{
 			"number": c.Number, "respondent_id": c.RespondentID, "type": c.Type, "no_reason": c.NoReason,
 			"amount": c.Amount, "currency": c.Currency}); err != nil {
 			return err
-		}
-		if after != nil {
-			return after(tx)
 		}
 		return nil
 	})

@@ -118,12 +118,15 @@ func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, 
 		if err := recordStep(tx, "complaints", c.ID, actor, "complainant", "file", "", c.Status, nil, notify); err != nil {
 			return err
 		}
+		// Jobs first: the audit append below holds the chain lock until commit.
+		if after != nil {
+			if err := after(tx); err != nil {
+				return err
+			}
+		}
 		if err := audit(tx, actor, "complaints.file", "complaints", c.ID, nil, map[string]any{
 			"number": c.Number, "respondent_id": c.RespondentID, "category": c.Category, "amount": c.Amount, "currency": c.Currency}); err != nil {
 			return err
-		}
-		if after != nil {
-			return after(tx)
 		}
 		return nil
 	})

@@ -89,12 +89,15 @@ func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, noti
 		if err := recordStep(tx, "measures", m.ID, actor, "jurisdiction_inspector", "issue", "", m.Status, nil, notify); err != nil {
 			return err
 		}
+		// Jobs first: the audit append below holds the chain lock until commit.
+		if after != nil {
+			if err := after(tx); err != nil {
+				return err
+			}
+		}
 		if err := audit(tx, actor, "measures.issue", "measures", m.ID, nil, map[string]any{"number": m.Number,
 			"kind": m.Kind, "target_party_id": m.TargetPartyID, "listing_id": m.ListingID, "deadline": m.Deadline}); err != nil {
 			return err
-		}
-		if after != nil {
-			return after(tx)
 		}
 		return nil
 	})

@@ -130,12 +130,15 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition, after func(tx
 		if err := recordStep(tx, t.Kind, t.RecordID, t.Actor, t.Relation, t.Action, t.From, t.To, t.Payload, t.Notify); err != nil {
 			return err
 		}
+		// Jobs first: the audit append below holds the chain lock until commit.
+		if after != nil {
+			if err := after(tx); err != nil {
+				return err
+			}
+		}
 		if err := audit(tx, t.Actor, t.Kind+"."+t.Action, t.Kind, t.RecordID,
 			map[string]any{"status": t.From, "version": t.Version}, map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload}); err != nil {
 			return err
-		}
-		if after != nil {
-			return after(tx)
 		}
 		return nil
 	})
