@@ -112,15 +112,7 @@ func CreateCaseTx(tx *gorm.DB, actor Actor, c *ArbitrationCase, notify []Recipie
 
 // CaseByID loads one case.
 func (s *Store) CaseByID(ctx context.Context, id string) (*ArbitrationCase, error) {
-	var c ArbitrationCase
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&c)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return nil, Errorf(ENOTFOUND, "not_found")
-	}
-	return &c, nil
+	return byID[ArbitrationCase](ctx, s.db, id)
 }
 
 // CaseFilter narrows a list to what one caller may see.

@@ -145,15 +145,7 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify [
 
 // ClaimByID loads one claim.
 func (s *Store) ClaimByID(ctx context.Context, id string) (*Claim, error) {
-	var c Claim
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&c)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return nil, Errorf(ENOTFOUND, "not_found")
-	}
-	return &c, nil
+	return byID[Claim](ctx, s.db, id)
 }
 
 // LinkClaimComplaint records the complaint an escalated claim opened.

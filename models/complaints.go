@@ -134,15 +134,7 @@ func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, 
 
 // ComplaintByID loads one complaint.
 func (s *Store) ComplaintByID(ctx context.Context, id string) (*Complaint, error) {
-	var c Complaint
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&c)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return nil, Errorf(ENOTFOUND, "not_found")
-	}
-	return &c, nil
+	return byID[Complaint](ctx, s.db, id)
 }
 
 // ComplaintFilter narrows a list to what one caller may see: the complaints they filed, those

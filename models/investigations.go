@@ -99,15 +99,7 @@ func AddHandoffTx(tx *gorm.DB, actor Actor, investigationID string, from *string
 
 // InvestigationByID loads one investigation.
 func (s *Store) InvestigationByID(ctx context.Context, id string) (*Investigation, error) {
-	var inv Investigation
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&inv)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return nil, Errorf(ENOTFOUND, "not_found")
-	}
-	return &inv, nil
+	return byID[Investigation](ctx, s.db, id)
 }
 
 // Handoffs lists an investigation's hand-offs, oldest first.

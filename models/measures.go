@@ -109,15 +109,7 @@ func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, noti
 
 // MeasureByID loads one measure.
 func (s *Store) MeasureByID(ctx context.Context, id string) (*Measure, error) {
-	var m Measure
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&m)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return nil, Errorf(ENOTFOUND, "not_found")
-	}
-	return &m, nil
+	return byID[Measure](ctx, s.db, id)
 }
 
 // MeasureFilter narrows a list to what one caller may see.

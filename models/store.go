@@ -66,6 +66,19 @@ func (s *Store) Gorm() *gorm.DB { return s.db }
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
+// byID loads the row of T with this id; none is ENOTFOUND (GORM's Find does not say so itself).
+func byID[T any](ctx context.Context, db *gorm.DB, id string) (*T, error) {
+	var row T
+	res := db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&row)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "not_found")
+	}
+	return &row, nil
+}
+
 // newID returns a new opaque, time-ordered id.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 

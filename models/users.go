@@ -137,15 +137,7 @@ func checkRoleTies(in NewUser) error {
 
 // UserByID loads one user.
 func (s *Store) UserByID(ctx context.Context, id string) (*User, error) {
-	var u User
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&u)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return nil, Errorf(ENOTFOUND, "not_found")
-	}
-	return &u, nil
+	return byID[User](ctx, s.db, id)
 }
 
 // UserByEmail loads one user by e-mail, case-insensitively.
