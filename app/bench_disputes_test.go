@@ -22,8 +22,8 @@ const (
 
 // BenchmarkFileComplaint files complaints through POST /api/v1/complaints on the real portal,
 // from fileClients concurrent callers, all as the demo consumer. Each filing is one transaction
-// with the complaint, its first timeline step, a notification, an audit record (appended under
-// an advisory lock, chained to the last hash) and the River job of the merchant's deadline.
+// with the complaint, its first timeline step, a notification, an audit record (appended
+// unlinked; the sequencer job chains it after commit) and the River job of the merchant's deadline.
 // Every answer must be 201.
 func BenchmarkFileComplaint(b *testing.B) {
 	ts := startServer(b, nil)

@@ -22,8 +22,10 @@ type Actor struct {
 // SystemActor is the portal acting on its own: migrations, seed data, deadline jobs.
 var SystemActor = Actor{UserID: "system"}
 
-// AuditRecord is one entry of the append-only audit trail. Each hashes its own content
-// and the hash of the record before it, so any change to an earlier record breaks the chain.
+// AuditRecord is one entry of the append-only audit trail. Once linked (LinkAudit, within a
+// second of its commit), it hashes its own content and the hash of the record before it in the
+// chain, so any change to an earlier record breaks the chain. Until then ChainSeq, PrevHash and
+// Hash are nil.
 type AuditRecord struct {
 	ID         int64     `json:"id"`
 	At         time.Time `json:"at"`
@@ -33,6 +35,7 @@ type AuditRecord struct {
 	ObjectID   string    `json:"object_id"`
 	Before     JSONText  `json:"before"`
 	After      JSONText  `json:"after"`
+	ChainSeq   *int64    `json:"chain_seq"`
 	PrevHash   Hash      `json:"prev_hash"`
 	Hash       Hash      `json:"hash"`
 }
@@ -67,13 +70,28 @@ func (j *JSONText) Scan(src any) error {
 type Hash []byte
 
 // MarshalJSON writes the digest in hex.
-func (h Hash) MarshalJSON() ([]byte, error) { return json.Marshal(hex.EncodeToString(h)) }
+// A record not linked into the chain yet has none: null.
+func (h Hash) MarshalJSON() ([]byte, error) {
+	if h == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(hex.EncodeToString(h))
+}
 
 // Value writes a bytea (a plain []byte argument would be spread into a list by GORM).
-func (h Hash) Value() (driver.Value, error) { return []byte(h), nil }
+func (h Hash) Value() (driver.Value, error) {
+	if h == nil {
+		return nil, nil
+	}
+	return []byte(h), nil
+}
 
 // Scan reads a bytea.
 func (h *Hash) Scan(src any) error {
+	if src == nil {
+		*h = nil
+		return nil
+	}
 	b, ok := src.([]byte)
 	if !ok {
 		return fmt.Errorf("hash: cannot scan %T", src)
@@ -85,45 +103,87 @@ func (h *Hash) Scan(src any) error {
 // TableName is the audit table.
 func (AuditRecord) TableName() string { return "audit_records" }
 
-// auditLock serialises appends so that each record sees its predecessor's hash.
+// auditLock lets one sequencer at a time link the chain (LinkAudit); writes never take it.
 const auditLock = 7_411_001
 
 var genesisHash = make(Hash, sha256.Size)
 
 // audit appends one record to the trail inside tx, the transaction of the write it describes.
-// before and after are summaries (nil when there is none), marshalled as JSON.
+// before and after are summaries (nil when there is none), marshalled as JSON. The record is
+// linked into the hash chain after commit, by LinkAudit, so writes do not queue behind each other.
 func audit(tx *gorm.DB, actor Actor, action, objectType, objectID string, before, after any) error {
-	if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLock).Error; err != nil {
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	b, err := summary(before)
+	if err != nil {
 		return err
 	}
-	rec := AuditRecord{
-		At: time.Now().UTC().Truncate(time.Microsecond), ActorID: actor.UserID,
-		Action: action, ObjectType: objectType, ObjectID: objectID,
-	}
-	var err error
-	if rec.Before, err = summary(before); err != nil {
+	a, err := summary(after)
+	if err != nil {
 		return err
 	}
-	if rec.After, err = summary(after); err != nil {
-		return err
+	return tx.Exec(`INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, at, actor.UserID, action, objectType, objectID, nullJSON(b), nullJSON(a)).Error
+}
+
+// linkBatch is how many records one statement of LinkAudit links.
+const linkBatch = 2000
+
+// LinkAudit links every committed record that is not in the chain yet, oldest id first, and
+// answers how many it linked: each gets the next chain_seq, the hash of the record before it
+// and its own hash over both. One sequencer runs at a time (an advisory lock); the others wait
+// and then find nothing left to link.
+func (s *Store) LinkAudit(ctx context.Context) (int, error) {
+	linked := 0
+	for {
+		n, err := s.linkAuditBatch(ctx)
+		linked += n
+		if err != nil || n < linkBatch {
+			return linked, err
+		}
 	}
-	var last struct{ Hash Hash }
-	res := tx.Raw("SELECT hash FROM audit_records ORDER BY id DESC LIMIT 1").Scan(&last)
-	if res.Error != nil {
-		return res.Error
-	}
-	rec.PrevHash = genesisHash
-	if res.RowsAffected == 1 {
-		rec.PrevHash = last.Hash
-	}
-	if err := tx.Raw("SELECT nextval('audit_records_id_seq')").Scan(&rec.ID).Error; err != nil {
-		return err
-	}
-	rec.Hash = rec.computeHash()
-	return tx.Exec(`INSERT INTO audit_records (id, at, actor_id, action, object_type, object_id, before, after, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		rec.ID, rec.At, rec.ActorID, rec.Action, rec.ObjectType, rec.ObjectID,
-		nullJSON(rec.Before), nullJSON(rec.After), rec.PrevHash, rec.Hash).Error
+}
+
+func (s *Store) linkAuditBatch(ctx context.Context) (int, error) {
+	n := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLock).Error; err != nil {
+			return err
+		}
+		var recs []AuditRecord
+		err := tx.Raw(`SELECT id, at, actor_id, action, object_type, object_id, before::text AS before,
+			after::text AS after FROM audit_records WHERE chain_seq IS NULL ORDER BY id LIMIT ?`, linkBatch).Scan(&recs).Error
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		var last struct {
+			ChainSeq int64
+			Hash     Hash
+		}
+		res := tx.Raw("SELECT chain_seq, hash FROM audit_records WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1").Scan(&last)
+		if res.Error != nil {
+			return res.Error
+		}
+		prev, seq := genesisHash, int64(0)
+		if res.RowsAffected == 1 {
+			prev, seq = last.Hash, last.ChainSeq
+		}
+		// Array literals: numbers, and the digests in hex.
+		ids, seqs, prevs, hashes := make(TextList, len(recs)), make(TextList, len(recs)), make(TextList, len(recs)), make(TextList, len(recs))
+		for i := range recs {
+			r := &recs[i]
+			seq++
+			r.PrevHash = prev
+			r.Hash = r.computeHash()
+			ids[i], seqs[i] = strconv.FormatInt(r.ID, 10), strconv.FormatInt(seq, 10)
+			prevs[i], hashes[i] = hex.EncodeToString(r.PrevHash), hex.EncodeToString(r.Hash)
+			prev = r.Hash
+		}
+		n = len(recs)
+		return tx.Exec(`UPDATE audit_records a SET chain_seq = l.seq, prev_hash = decode(l.prev, 'hex'), hash = decode(l.hash, 'hex')
+			FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS l (id, seq, prev, hash) WHERE a.id = l.id`,
+			ids, seqs, prevs, hashes).Error
+	})
+	return n, err
 }
 
 func summary(v any) (JSONText, error) {
@@ -159,30 +219,34 @@ type AuditVerification struct {
 	FirstBroken *int64 `json:"first_broken"`
 }
 
-// VerifyAudit walks the whole chain, oldest first, and names the first record whose content
-// or link no longer matches its hash.
+// VerifyAudit links what is waiting (LinkAudit), then walks the whole chain in its order and
+// names the first record whose content, link or place no longer matches its hash.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 	const batch = 1000
 	var out AuditVerification
+	if _, err := s.LinkAudit(ctx); err != nil {
+		return out, err
+	}
 	prev := genesisHash
 	var after int64
 	for {
 		var recs []AuditRecord
 		err := s.db.WithContext(ctx).Raw(`SELECT id, at, actor_id, action, object_type, object_id, before::text AS before,
-			after::text AS after, prev_hash, hash FROM audit_records WHERE id > ? ORDER BY id LIMIT ?`, after, batch).Scan(&recs).Error
+			after::text AS after, chain_seq, prev_hash, hash FROM audit_records WHERE chain_seq > ? ORDER BY chain_seq LIMIT ?`,
+			after, batch).Scan(&recs).Error
 		if err != nil {
 			return out, err
 		}
 		for i := range recs {
 			r := &recs[i]
 			out.Records++
-			if !bytes.Equal(r.PrevHash, prev) || !bytes.Equal(r.Hash, r.computeHash()) {
+			if *r.ChainSeq != after+1 || !bytes.Equal(r.PrevHash, prev) || !bytes.Equal(r.Hash, r.computeHash()) {
 				id := r.ID
 				out.FirstBroken = &id
 				return out, nil
 			}
 			prev = r.Hash
-			after = r.ID
+			after = *r.ChainSeq
 		}
 		if len(recs) < batch {
 			out.Verified = true
@@ -194,7 +258,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 // AuditPage lists audit records, newest first, after the cursor (an id).
 func (s *Store) AuditPage(ctx context.Context, page Page) ([]AuditRecord, *string, error) {
 	q := s.db.WithContext(ctx).Table("audit_records").Select(`id, at, actor_id, action, object_type, object_id,
-		before::text AS before, after::text AS after, prev_hash, hash`).Order("id DESC").Limit(page.Limit + 1)
+		before::text AS before, after::text AS after, chain_seq, prev_hash, hash`).Order("id DESC").Limit(page.Limit + 1)
 	if page.Cursor != "" {
 		c, err := strconv.ParseInt(page.Cursor, 10, 64)
 		if err != nil {

@@ -2,11 +2,15 @@ package models_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
 
+	"github.com/hzcbec/portal/migrations/testdb"
 	"github.com/hzcbec/portal/models"
 )
 
@@ -53,7 +57,12 @@ func TestAuditTableRefusesUpdateAndDelete(t *testing.T) {
 
 func TestAuditVerifyFindsTampering(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t)
+	// A database of its own: the chain it breaks stays broken.
+	s, err := models.Open(ctx, testdb.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	for _, e := range []string{"chain1@example.com", "chain2@example.com", "chain3@example.com"} {
 		newUser(t, s, e)
 	}
@@ -91,3 +100,101 @@ func auditCount(t *testing.T, s *models.Store) int64 {
 	}
 	return n
 }
+
+// Writes append their records unlinked and in parallel; the sequencer links every committed one
+// exactly once, in one unbroken chain, and a rolled-back write leaves nothing to link.
+func TestAuditSequencerLinksConcurrentWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	object := "sequencer-" + strings.ReplaceAll(t.Name(), "/", "-")
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				err := s.Gorm().Transaction(func(tx *gorm.DB) error {
+					if err := models.AppendAudit(tx, models.SystemActor, "test.write", object, fmt.Sprint(w, "-", i), map[string]int{"i": i}); err != nil {
+						return err
+					}
+					if i%5 == 4 {
+						return errRollback // every fifth write fails after its append
+					}
+					return nil
+				})
+				if err != nil && !errors.Is(err, errRollback) {
+					errs <- err
+					return
+				}
+			}
+		}()
+		// Link while the writers write, as the periodic job does.
+		if _, err := s.LinkAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+
+	var unlinked int64
+	s.Gorm().Raw("SELECT count(*) FROM audit_records WHERE object_type = ? AND hash IS NULL", object).Scan(&unlinked)
+	if want := int64(writers * each * 4 / 5); unlinked > want {
+		t.Fatalf("%d records of %s unlinked, more than the %d committed", unlinked, object, want)
+	}
+	v, err := s.VerifyAudit(ctx)
+	if err != nil || !v.Verified {
+		t.Fatalf("chain after concurrent writes: %+v %v", v, err)
+	}
+	var got struct{ Records, Linked int64 }
+	s.Gorm().Raw(`SELECT count(*) AS records, count(chain_seq) AS linked FROM audit_records WHERE object_type = ?`, object).Scan(&got)
+	if want := int64(writers * each * 4 / 5); got.Records != want || got.Linked != want {
+		t.Fatalf("%+v: want %d committed records, all linked", got, want)
+	}
+	var gaps int64
+	s.Gorm().Raw(`SELECT count(*) FROM (SELECT chain_seq - lag(chain_seq) OVER (ORDER BY chain_seq) AS step FROM audit_records) s
+		WHERE step <> 1`).Scan(&gaps)
+	if gaps != 0 {
+		t.Fatalf("%d gaps in chain_seq", gaps)
+	}
+	if n, err := s.LinkAudit(ctx); err != nil || n != 0 {
+		t.Fatalf("a second link after verification linked %d: %v", n, err)
+	}
+}
+
+// The one update the table allows is the linking of a record not linked yet, and nothing else.
+func TestAuditLinkingIsTheOnlyUpdate(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	err := s.Gorm().Transaction(func(tx *gorm.DB) error {
+		return models.AppendAudit(tx, models.SystemActor, "test.write", "link-only", "1", nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	s.Gorm().Raw("SELECT max(id) FROM audit_records WHERE object_type = 'link-only'").Scan(&id)
+	// Linking and changing the content in one update is refused.
+	err = s.Gorm().Exec(`UPDATE audit_records SET chain_seq = -id, prev_hash = '\x00', hash = '\x00', actor_id = 'mallory' WHERE id = ?`, id).Error
+	if err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("linking with a changed actor: %v", err)
+	}
+	if _, err := s.LinkAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A linked record cannot be linked again.
+	err = s.Gorm().Exec(`UPDATE audit_records SET chain_seq = -id, prev_hash = '\x00', hash = '\x00' WHERE id = ?`, id).Error
+	if err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("relinking a linked record: %v", err)
+	}
+	v, err := s.VerifyAudit(ctx)
+	if err != nil || !v.Verified {
+		t.Fatalf("%+v %v", v, err)
+	}
+}
+
+var errRollback = errors.New("roll back")

@@ -118,7 +118,6 @@ func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, 
 		if err := recordStep(tx, "complaints", c.ID, actor, "complainant", "file", "", c.Status, nil, notify); err != nil {
 			return err
 		}
-		// Jobs first: the audit append below holds the chain lock until commit.
 		if after != nil {
 			if err := after(tx); err != nil {
 				return err

@@ -89,7 +89,6 @@ func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, noti
 		if err := recordStep(tx, "measures", m.ID, actor, "jurisdiction_inspector", "issue", "", m.Status, nil, notify); err != nil {
 			return err
 		}
-		// Jobs first: the audit append below holds the chain lock until commit.
 		if after != nil {
 			if err := after(tx); err != nil {
 				return err

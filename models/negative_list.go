@@ -39,6 +39,11 @@ func (NegativeListEntry) TableName() string { return "negative_list_entries" }
 // applyNegativeListRules puts a party on the list when a rule now holds, in the transaction
 // that added its latest credit record.
 func applyNegativeListRules(tx *gorm.DB, partyID string) error {
+	// One party's records are weighed one transaction at a time: a concurrent writer waits here
+	// for the first to commit, then finds its entry instead of adding a second.
+	if err := tx.Exec(`SELECT 1 FROM parties WHERE id = ? FOR NO KEY UPDATE`, partyID).Error; err != nil {
+		return err
+	}
 	var listed bool
 	if err := tx.Raw(`SELECT EXISTS (SELECT 1 FROM negative_list_entries WHERE party_id = ? AND exited_at IS NULL)`, partyID).
 		Scan(&listed).Error; err != nil || listed {

@@ -130,7 +130,6 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition, after func(tx
 		if err := recordStep(tx, t.Kind, t.RecordID, t.Actor, t.Relation, t.Action, t.From, t.To, t.Payload, t.Notify); err != nil {
 			return err
 		}
-		// Jobs first: the audit append below holds the chain lock until commit.
 		if after != nil {
 			if err := after(tx); err != nil {
 				return err

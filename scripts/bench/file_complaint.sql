@@ -35,22 +35,12 @@ VALUES ('complaints', ':id', 'file', ':consumer', 'complainant', '', 'filed', '{
 INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
 VALUES ('party', 'demo-merchant', 'complaints', ':id', 'file');
 
--- The audit record (models/audit.go): one appender at a time, each chained to the last hash.
-SELECT pg_advisory_xact_lock(7411001);
-
-SELECT encode(hash, 'hex') AS prev_hash FROM audit_records ORDER BY id DESC LIMIT 1 \gset
-
-SELECT nextval('audit_records_id_seq') AS audit_id \gset
-
--- The portal hashes in Go; sha256() over the same fields does equivalent work here.
-INSERT INTO audit_records (id, at, actor_id, action, object_type, object_id, before, after, prev_hash, hash)
-SELECT :audit_id, a.at, ':consumer', 'complaints.file', 'complaints', ':id', NULL, a.after::json,
-    decode(':prev_hash', 'hex'),
-    sha256(convert_to(concat_ws(';', :audit_id, a.at, ':consumer', 'complaints.file', 'complaints', ':id', '',
-        a.after, ':prev_hash'), 'UTF8'))
-FROM (SELECT clock_timestamp() AS at,
-    '{"amount":"' || (:cents / 100.0)::numeric(14, 2) || '","category":"quality","currency":"CNY","number":"CP-2026-'
-        || lpad(':seq', 6, '0') || '","respondent_id":"demo-merchant"}' AS after) a;
+-- The audit record (models/audit.go): appended unlinked, with no lock; the sequencer job
+-- (models.LinkAudit) chains it after commit.
+INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
+VALUES (now(), ':consumer', 'complaints.file', 'complaints', ':id', NULL,
+    ('{"amount":"' || (:cents / 100.0)::numeric(14, 2) || '","category":"quality","currency":"CNY","number":"CP-2026-'
+        || lpad(':seq', 6, '0') || '","respondent_id":"demo-merchant"}')::json);
 
 -- The respond_by deadline job, as River inserts it (kind workflow_deadline, scheduled, unique
 -- by kind and args).

@@ -1,0 +1,43 @@
+package workflows
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/hzcbec/portal/models"
+)
+
+// AuditChainArgs asks for the audit records committed since the last run to be linked into the
+// hash chain (models.LinkAudit). Writes append their records unlinked, so they never wait on
+// each other for the chain; this job, every second, is the chain's only writer.
+type AuditChainArgs struct{}
+
+// Kind names the job in River's table.
+func (AuditChainArgs) Kind() string { return "audit_chain" }
+
+// auditChainEvery is how long a record may wait to be linked.
+const auditChainEvery = time.Second
+
+// AuditChainWorker links the waiting audit records.
+type AuditChainWorker struct {
+	river.WorkerDefaults[AuditChainArgs]
+	store *models.Store
+}
+
+// Work links every record that is waiting.
+func (w *AuditChainWorker) Work(ctx context.Context, _ *river.Job[AuditChainArgs]) error {
+	_, err := w.store.LinkAudit(ctx)
+	return err
+}
+
+// auditChainJob runs the worker every second; a run that finds another still linking waits for
+// it on the chain's lock and then finds little or nothing left.
+func auditChainJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(auditChainEvery),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return AuditChainArgs{}, &river.InsertOpts{MaxAttempts: 1}
+		},
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
