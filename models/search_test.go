@@ -17,7 +17,7 @@ func searchJobs(t *testing.T, s *models.Store, typ, id string) int {
 	var n int
 	payload, _ := json.Marshal(map[string]string{"type": typ, "id": id})
 	err := s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'search_index'
-		AND args @> $1 AND state = 'available' AND priority = 2 AND max_attempts = 25 AND queue = 'default'`, payload).Scan(&n)
+		AND args @> $1 AND state = 'available' AND priority = 2 AND max_attempts = 25 AND queue = 'search'`, payload).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}

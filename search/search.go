@@ -44,6 +44,9 @@ type Client struct {
 	checkedAt time.Time
 	// setUp is true once the index has its primary key and settings.
 	setUp bool
+
+	// batches gathers the records of concurrent indexing jobs (batch.go).
+	batches batcher
 }
 
 var indexName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,400}$`)

@@ -14,19 +14,29 @@ import (
 )
 
 // IndexArgs asks for one record's documents to be made the same as the record in Postgres.
-// The triggers of migrations/00030_search.sql insert these jobs with every write.
+// The triggers of migrations/00030_search.sql insert these jobs with every write, on the queue
+// of migrations/00033_search_queue.sql.
 type IndexArgs struct {
 	Type string `json:"type"` // a table of models.SearchTables
 	ID   string `json:"id"`
 }
 
+// Queue is the River queue of the indexing jobs (workflows/jobs.go gives it its workers).
+const Queue = "search"
+
 // Kind names the job in River's table; the triggers write it too.
 func (IndexArgs) Kind() string { return "search_index" }
 
-// IndexWorker indexes one record: it reads the record, upserts its documents (or deletes them
-// when the record is gone), waits for Meilisearch's task with a deadline and fails unless the
-// task succeeded, so River retries it with backoff. Doing it twice changes nothing: documents
-// are replaced whole, by id.
+// InsertOpts are those the triggers write, for a job inserted from Go.
+func (IndexArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: Queue, MaxAttempts: 25, Priority: 2}
+}
+
+// IndexWorker indexes one record, in a batch with the records of the jobs running beside it
+// (batch.go): the batch reads them, upserts their documents (or deletes them when a record is
+// gone), waits for Meilisearch's tasks with a deadline, and each job fails unless the tasks
+// succeeded, so River retries it with backoff. Doing it twice changes nothing: documents are
+// replaced whole, by id.
 type IndexWorker struct {
 	river.WorkerDefaults[IndexArgs]
 	client *Client
@@ -49,7 +59,7 @@ func (w *IndexWorker) Work(ctx context.Context, job *river.Job[IndexArgs]) error
 	if !slices.Contains(models.SearchTables, job.Args.Type) || job.Args.ID == "" {
 		return river.JobCancel(fmt.Errorf("search_index: no record %q of kind %q", job.Args.ID, job.Args.Type))
 	}
-	err := w.client.IndexRecords(ctx, job.Args.Type, []string{job.Args.ID})
+	err := w.client.indexBatched(ctx, job.Args.Type, job.Args.ID)
 	if err != nil && unavailable(err) && ctx.Err() == nil {
 		return river.JobSnooze(w.client.snoozeFor())
 	}

@@ -20,23 +20,35 @@ func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &CleanupWorker{store: store})
 	river.AddWorker(workers, &DeadlineWorker{engine: engine})
+	river.AddWorker(workers, &AuditChainWorker{store: store})
 	for _, add := range more {
 		add(workers)
 	}
 	statistics := statsJobs(workers, engine)
 	return river.NewClient(riverpgxv5.New(store.Pool()), &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 10},
+			// Search indexing (migrations/00033_search_queue.sql): a job mostly waits for the
+			// batch it shares with the jobs beside it (search/batch.go). A thousand at once make
+			// batches of hundreds, which Meilisearch indexes several times faster than small ones.
+			// The triggers send no NOTIFY, so the queue polls often: a write is searchable soon.
+			"search": {MaxWorkers: 1000, FetchPollInterval: SearchFetchPoll},
+		},
 		Workers: workers,
 		PeriodicJobs: append([]*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			auditChainJob(),
 		}, statistics...),
 		Logger: slog.Default(),
 		// Deadlines set in seconds (PORTAL_DEADLINES in tests) must fire promptly.
 		FetchPollInterval: 500 * time.Millisecond,
 	})
 }
+
+// SearchFetchPoll is how often the search queue looks for new indexing jobs.
+const SearchFetchPoll = 100 * time.Millisecond
 
 // CleanupArgs asks for expired bearer tokens and browser sessions to be deleted.
 type CleanupArgs struct{}
