@@ -202,6 +202,11 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/inspect/alerts", Obj: "alert", Act: "create", Handler: h.RaiseAlert, Summary: "Raise an alert (form)"},
 		{Method: "POST", Path: "/inspect/measures", Obj: "measure", Act: "create", Handler: h.IssueMeasureForm, Summary: "Order a measure (form)"},
 		{Method: "POST", Path: "/inspect/handoffs", Obj: "handoff", Act: "create", Handler: h.HandOffForm, Summary: "Hand a case to a jurisdiction (form)"},
+		{Method: "GET", Path: "/inspections/:id", Obj: "inspection", Act: "read", Handler: h.InspectionPage, Summary: "An inspection with its test items and lab reports"},
+		{Method: "POST", Path: "/inspections/:id/report", Obj: "inspection", Act: "create", Handler: h.InspectionReportForm, Summary: "Attach the lab report to an inspection (form)"},
+		{Method: "GET", Path: "/inspect/matches", Obj: "alert", Act: "read", Handler: h.MatchesPage, Summary: "Import matches page: proposed matches of alerts to products and listings; ?status=, ?alert_id="},
+		{Method: "POST", Path: "/inspect/matches/:id/confirm", Obj: "alert", Act: "create", Handler: h.ConfirmMatchForm, Summary: "Confirm an import match (form)"},
+		{Method: "POST", Path: "/inspect/matches/:id/reject", Obj: "alert", Act: "create", Handler: h.RejectMatchForm, Summary: "Reject an import match (form)"},
 		{Method: "GET", Path: "/measures", Obj: "measure", Act: "list", Handler: h.MeasuresPage, Summary: "Measures page"},
 		{Method: "GET", Path: "/measures/:id", Obj: "measure", Act: "list", Handler: h.WorkflowPage("measures"), Summary: "A measure's page"},
 		{Method: "POST", Path: "/measures/:id/actions/:name", Obj: "measure", Act: "act", Handler: h.WorkflowActionForm("measures"), Summary: "Take an action on a measure (form)"},
@@ -211,6 +216,29 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/investigations/:id/actions/:name", Obj: "investigation", Act: "act", Handler: h.WorkflowActionForm("investigations"), Summary: "Take an action on an investigation (form)"},
 		{Method: "GET", Path: "/notifications", Obj: "notification", Act: "list", Handler: h.NotificationsPage, Summary: "My notices page, newest first"},
 		{Method: "GET", Path: "/admin/audit", Obj: "audit", Act: "read", Handler: h.AuditPage, Summary: "Audit trail page"},
+
+		// Pages: the traceability registry (the same model calls as the registry API)
+		{Method: "GET", Path: "/registry/parties", Obj: "party", Act: "read", Handler: h.PartiesPage, Summary: "Registered parties page, newest first; ?kind="},
+		{Method: "GET", Path: "/registry/parties/new", Obj: "party", Act: "create", Handler: h.NewPartyPage, Summary: "Party form"},
+		{Method: "POST", Path: "/registry/parties", Obj: "party", Act: "create", Handler: h.RegisterParty, Summary: "Register a party (form)"},
+		{Method: "GET", Path: "/registry/products", Obj: "product", Act: "read", Handler: h.ProductsPage, Summary: "Registered products page, newest first"},
+		{Method: "GET", Path: "/registry/products/new", Obj: "product", Act: "create", Handler: h.NewProductPage, Summary: "Product form"},
+		{Method: "POST", Path: "/registry/products", Obj: "product", Act: "create", Handler: h.RegisterProduct, Summary: "Register a product (form)"},
+		{Method: "GET", Path: "/registry/products/:id", Obj: "product", Act: "read", Handler: h.ProductPage, Summary: "A product with its batches and inspections"},
+		{Method: "POST", Path: "/registry/products/:id/batches", Obj: "product", Act: "create", Handler: h.AddBatchForm, Summary: "Add a production lot to a product (form)"},
+		{Method: "GET", Path: "/registry/declarations", Obj: "declaration", Act: "read", Handler: h.DeclarationsPage, Summary: "Declarations page, newest first; ?logistics_no="},
+		{Method: "GET", Path: "/registry/declarations/new", Obj: "declaration", Act: "create", Handler: h.NewDeclarationPage, Summary: "Declaration form with its lines"},
+		{Method: "POST", Path: "/registry/declarations", Obj: "declaration", Act: "create", Handler: h.RegisterDeclaration, Summary: "Register a declaration (清单) with its lines (form)"},
+		{Method: "GET", Path: "/registry/declarations/:id", Obj: "declaration", Act: "read", Handler: h.DeclarationPage, Summary: "A declaration with its lines and shipments"},
+		{Method: "GET", Path: "/registry/shipments", Obj: "shipment", Act: "read", Handler: h.ShipmentsPage, Summary: "Shipments page, newest first; ?waybill="},
+		{Method: "GET", Path: "/registry/shipments/new", Obj: "shipment", Act: "create", Handler: h.NewShipmentPage, Summary: "Shipment form"},
+		{Method: "POST", Path: "/registry/shipments", Obj: "shipment", Act: "create", Handler: h.RegisterShipment, Summary: "Register a shipment (form)"},
+		{Method: "GET", Path: "/registry/shipments/:id", Obj: "shipment", Act: "read", Handler: h.ShipmentPage, Summary: "A shipment"},
+		{Method: "GET", Path: "/registry/trace-events", Obj: "trace_event", Act: "read", Handler: h.TraceEventsPage, Summary: "Trace events page, in the order they happened; ?product_id="},
+		{Method: "GET", Path: "/registry/trace-events/new", Obj: "trace_event", Act: "create", Handler: h.NewTraceEventPage, Summary: "Trace event form (CBV business steps and dispositions)"},
+		{Method: "POST", Path: "/registry/trace-events", Obj: "trace_event", Act: "create", Handler: h.RecordTraceEvent, Summary: "Record a trace event (form)"},
+
+		// Assets
 		{Method: "GET", Path: "/static/*", Obj: "asset", Act: "read", Handler: s.staticHandler(), Summary: "Stylesheets and scripts"},
 	}
 }

@@ -31,6 +31,8 @@ func navFor(u *models.User, path string) []navItem {
 		}
 		if u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleAdmin) {
 			items = append(items, navItem{Href: "/listings", Label: "nav.listings"},
+				navItem{Href: "/registry/products", Label: "nav.registry"},
+				navItem{Href: "/inspect/matches", Label: "nav.matches"},
 				navItem{Href: "/investigations", Label: "nav.investigations"})
 		}
 		if u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform) ||

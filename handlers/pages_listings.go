@@ -238,7 +238,8 @@ func (h *Handlers) RecordInspection(c *fiber.Ctx) error {
 		q := url.Values{"inspection_id": {ins.ID}, "product_id": {ins.ProductID}, "listing_id": {form.ListingID}}
 		return c.Redirect("/inspect/alerts/new?"+q.Encode(), fiber.StatusSeeOther)
 	}
-	return c.Redirect(backToListing(form.ListingID), fiber.StatusSeeOther)
+	// The inspection's own page, where the lab report is attached.
+	return c.Redirect("/inspections/"+url.PathEscape(ins.ID), fiber.StatusSeeOther)
 }
 
 func backToListing(listingID string) string {
