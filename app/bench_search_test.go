@@ -114,7 +114,9 @@ func percentile(d []time.Duration, p float64) time.Duration {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // BenchmarkSearch reports commit-to-searchable p50/p95, and /api/v1/search p50/p99 under 20
-// concurrent clients beside the same queries sent straight to Meilisearch with the same filter.
+// concurrent clients beside the same queries sent straight to Meilisearch with the same filter,
+// facets and attributes (search/query.go; the portal marks the matches itself), over the same
+// transport (search.Connect).
 func BenchmarkSearch(b *testing.B) {
 	ts := benchServer(b)
 	ctx := context.Background()
@@ -156,7 +158,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	filter := search.AccessFilter(search.ViewerOf(user, policy))
-	meili := meilisearch.New(os.Getenv("MEILI_URL"), meilisearch.WithAPIKey(os.Getenv("MEILI_MASTER_KEY")))
+	meili := search.Connect(os.Getenv("MEILI_URL"), os.Getenv("MEILI_MASTER_KEY"))
 	index := meili.Index(ts.srv.Search().Index())
 	queries := make([]string, len(relevanceQueries))
 	for i, q := range relevanceQueries {
@@ -189,9 +191,7 @@ func BenchmarkSearch(b *testing.B) {
 	direct := func(q string) error {
 		_, err := index.SearchRaw(ctx, q, &meilisearch.SearchRequest{
 			Limit: 10, Filter: filter, Facets: search.Facets,
-			AttributesToRetrieve:  []string{"type", "record_id", "number", "title", "body", "url", "status", "category", "level", "jurisdiction", "date"},
-			AttributesToHighlight: []string{"title", "body"}, AttributesToCrop: []string{"body"}, CropLength: 24, CropMarker: "…",
-			HighlightPreTag: "\uE000", HighlightPostTag: "\uE001"})
+			AttributesToRetrieve: []string{"type", "record_id", "number", "title", "body", "url", "status", "category", "level", "jurisdiction", "date"}})
 		return err
 	}
 	portal := func(q string) error {
@@ -230,15 +230,15 @@ type relevanceQuery struct {
 // relevanceQueries are docs/search-relevance.md's queries; keep the two the same.
 var relevanceQueries = []relevanceQuery{
 	{"平板 死机", "complaint", `死机|卡死|重启`},
-	{"屏幕 坏点", "complaint", `坏点|亮点|屏`},
+	{"屏幕 坏点", "complaint", `坏点|亮点`},
 	{"手机 发热", "complaint", `发热|发烫|烫`},
-	{"电池 不耐用", "complaint", `电池|续航|电`},
-	{"水果 烂了", "complaint", `烂|坏`},
+	{"电池 不耐用", "complaint", `不耐用|续航|待机|耗电`},
+	{"水果 烂了", "complaint", `烂`},
 	{"苹果 不新鲜", "complaint", `新鲜|烂|坏|蔫`},
 	{"洗发水 假货", "complaint", `假`},
 	{"头皮 痒", "complaint", `痒|头屑`},
 	{"热水器 漏水", "complaint", `漏水|漏`},
-	{"热水器 安装费", "complaint", `安装|费`},
+	{"热水器 安装费", "complaint", `安装费|安装.{0,6}(费|钱|收)`},
 	{"牛奶 变质", "complaint", `变质|坏了|过期|酸`},
 	{"蒙牛 过期", "complaint", `过期|日期`},
 	{"衣服 色差", "complaint", `色差|颜色`},
@@ -250,11 +250,11 @@ var relevanceQueries = []relevanceQuery{
 	{"酒店 不干净", "complaint", `干净|脏|卫生`},
 	{"盗版 书", "complaint", `盗版`},
 	{"印刷 质量差", "complaint", `印刷|纸`},
-	{"物流 太慢", "complaint", `物流|慢|快递`},
+	{"物流 太慢", "complaint", `慢`},
 	{"客服 态度差", "complaint", `客服|态度`},
 	{"京东 发货", "complaint", `京东|发货`},
 	{"联想 笔记本", "complaint", `联想`},
-	{"海尔 热水器", "complaint", `海尔`},
+	{"海尔 热水器", "complaint", `海尔[\s\S]*热水器|热水器[\s\S]*海尔`},
 	{"choking hazard", "alert", `chok`},
 	{"chokking", "alert", `chok`},
 	{"fire hazard", "alert", `fire|burn`},
@@ -278,25 +278,31 @@ func TestSearchRelevance(t *testing.T) {
 	ts := benchServer(t)
 	consumer := ts.token(t, "consumer")
 	client := &http.Client{Timeout: 10 * time.Second}
-	good := 0
+	good, precision := 0, 0.0
 	for _, q := range relevanceQueries {
 		a, err := ts.searchTB(t, client, consumer, q.Query)
 		if err != nil {
 			t.Fatal(err)
 		}
 		re := regexp.MustCompile("(?i)" + q.Good)
-		ok := slices.ContainsFunc(a.Hits, func(h searchHit) bool {
-			return h.Type == q.Type && re.MatchString(markTags.ReplaceAllString(h.Title+" "+h.Snippet, ""))
-		})
+		goodHits := 0
+		for _, h := range a.Hits {
+			if h.Type == q.Type && re.MatchString(markTags.ReplaceAllString(h.Title+" "+h.Snippet, "")) {
+				goodHits++
+			}
+		}
+		ok := goodHits > 0
 		if ok {
 			good++
 		}
+		precision += float64(goodHits) / 10
 		first := ""
 		if len(a.Hits) > 0 {
 			first = strings.Join(strings.Fields(markTags.ReplaceAllString(a.Hits[0].Snippet, "")), " ")
 			first = string([]rune(first)[:min(len([]rune(first)), 50)])
 		}
-		t.Logf("%-5v %-24q %3d hits (total %d); first: %s", ok, q.Query, len(a.Hits), a.Total, first)
+		t.Logf("%-5v %-24q %2d/10 good, %3d hits (total %d); first: %s", ok, q.Query, goodHits, len(a.Hits), a.Total, first)
 	}
-	t.Logf("relevance: %d of %d queries have a good answer in the top 10", good, len(relevanceQueries))
+	t.Logf("relevance: %d of %d queries have a good answer in the top 10; mean precision at 10: %.2f",
+		good, len(relevanceQueries), precision/float64(len(relevanceQueries)))
 }

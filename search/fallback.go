@@ -148,21 +148,37 @@ func matchesAll(text string, terms [][]string) bool {
 // length in runes, only that much of the text around the first occurrence, "…" where it is cut.
 func highlight(text string, terms [][]string, crop int) string {
 	r := []rune(text)
-	lower := []rune(strings.Map(unicode.ToLower, text))
+	// The lower-cased text has a rune for each of text's, though not always of the same size:
+	// runeAt maps its byte offsets to rune indexes.
+	lower := strings.Map(unicode.ToLower, text)
+	// (A match of valid UTF-8 in valid UTF-8 starts and ends where runes do.)
+	runeAt := make([]int, len(lower)+1)
+	n := 0
+	for i := range lower {
+		runeAt[i] = n
+		n++
+	}
+	runeAt[len(lower)] = n
 	marks := make([]bool, len(r))
 	first := -1
 	for _, alternatives := range terms {
 		for _, a := range alternatives {
-			ar := []rune(a)
-			for i := 0; len(ar) > 0 && i+len(ar) <= len(lower); i++ {
-				if string(lower[i:i+len(ar)]) == a {
-					for j := i; j < i+len(ar); j++ {
-						marks[j] = true
-					}
-					if first < 0 || i < first {
-						first = i
-					}
+			if a == "" {
+				continue
+			}
+			for off := 0; ; {
+				k := strings.Index(lower[off:], a)
+				if k < 0 {
+					break
 				}
+				from, to := runeAt[off+k], runeAt[off+k+len(a)]
+				for j := from; j < to; j++ {
+					marks[j] = true
+				}
+				if first < 0 || from < first {
+					first = from
+				}
+				off += k + len(a)
 			}
 		}
 	}

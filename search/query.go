@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"log/slog"
 	"slices"
 	"strings"
@@ -91,12 +90,8 @@ type Result struct {
 	Degraded bool                      `json:"degraded"`
 }
 
-// Private-use characters mark the matches while the text is escaped; they become <mark>.
-const (
-	preTag    = "\uE000"
-	postTag   = "\uE001"
-	cropWords = 24
-)
+// cropWords is how long a snippet is: cropWords*3 runes around the first match.
+const cropWords = 24
 
 // Search finds what the viewer may see, from Meilisearch, or from Postgres when Meilisearch
 // is down, not set up or slower than QueryTimeout. The request must be valid.
@@ -134,15 +129,6 @@ func indexProblem(err error) bool {
 	return false
 }
 
-// meiliHit is a hit as Meilisearch answers it.
-type meiliHit struct {
-	Document
-	Formatted struct {
-		Title string `json:"title"`
-		Body  string `json:"body"`
-	} `json:"_formatted"`
-}
-
 func (c *Client) searchIndex(ctx context.Context, v models.SearchViewer, req Request) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
 	defer cancel()
@@ -151,16 +137,14 @@ func (c *Client) searchIndex(ctx context.Context, v models.SearchViewer, req Req
 		filter += " AND type IN " + list(req.Types)
 	}
 	sr := &meilisearch.SearchRequest{
-		Limit:                 int64(req.Limit),
-		Filter:                filter,
-		Facets:                Facets,
-		AttributesToRetrieve:  []string{"type", "record_id", "number", "title", "body", "url", "status", "category", "level", "jurisdiction", "date"},
-		AttributesToHighlight: []string{"title", "body"},
-		AttributesToCrop:      []string{"body"},
-		CropLength:            cropWords,
-		CropMarker:            "…",
-		HighlightPreTag:       preTag,
-		HighlightPostTag:      postTag,
+		Limit:                int64(req.Limit),
+		Filter:               filter,
+		Facets:               Facets,
+		AttributesToRetrieve: []string{"type", "record_id", "number", "title", "body", "url", "status", "category", "level", "jurisdiction", "date"},
+		// No highlighting or cropping by Meilisearch: it cut the searches a machine answers by a
+		// third (docs/benchmarks.md, "Search"). The hits are marked below by the highlighter the
+		// Postgres fallback uses, so both answers look alike; a word matched only with a typo
+		// is found but not marked.
 	}
 	if req.Query == "" {
 		sr.Sort = []string{"date:desc"}
@@ -170,7 +154,7 @@ func (c *Client) searchIndex(ctx context.Context, v models.SearchViewer, req Req
 		return nil, err
 	}
 	var answer struct {
-		Hits               []meiliHit                `json:"hits"`
+		Hits               []Document                `json:"hits"`
 		FacetDistribution  map[string]map[string]int `json:"facetDistribution"`
 		EstimatedTotalHits int                       `json:"estimatedTotalHits"`
 	}
@@ -181,10 +165,11 @@ func (c *Client) searchIndex(ctx context.Context, v models.SearchViewer, req Req
 	if res.Facets == nil {
 		res.Facets = map[string]map[string]int{}
 	}
-	for _, h := range answer.Hits {
-		hit := newHit(h.Document)
-		hit.TitleHTML = marked(h.Formatted.Title)
-		hit.Snippet = marked(h.Formatted.Body)
+	terms := queryTerms(req.Query)
+	for _, d := range answer.Hits {
+		hit := newHit(d)
+		hit.TitleHTML = highlight(d.Title, terms, 0)
+		hit.Snippet = highlight(d.Body, terms, cropWords*3)
 		res.Hits = append(res.Hits, hit)
 	}
 	return res, nil
@@ -193,11 +178,4 @@ func (c *Client) searchIndex(ctx context.Context, v models.SearchViewer, req Req
 func newHit(d Document) Hit {
 	return Hit{Type: d.Type, ID: d.RecordID, Number: d.Number, Title: d.Title, URL: d.URL, Status: d.Status,
 		Category: d.Category, Level: d.Level, Jurisdiction: d.Jurisdiction, Date: time.Unix(d.Date, 0).UTC()}
-}
-
-// marked escapes text for HTML and turns the match markers into <mark>, one per run of
-// matched words (a Chinese word may match as two tokens side by side).
-func marked(s string) string {
-	s = strings.ReplaceAll(s, postTag+preTag, "")
-	return strings.NewReplacer(preTag, "<mark>", postTag, "</mark>").Replace(html.EscapeString(s))
 }

@@ -64,10 +64,7 @@ func Open(url, key, index string, store *models.Store) (*Client, error) {
 	if !indexName.MatchString(index) {
 		return nil, fmt.Errorf("PORTAL_SEARCH_INDEX=%q: an index name is letters, digits, - and _", index)
 	}
-	// No retries inside the client: River retries indexing, and a search falls back to Postgres.
-	meili := meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.DisableRetries(),
-		meilisearch.WithCustomClient(&http.Client{Timeout: 2 * TaskTimeout}))
-	return &Client{meili: meili, index: index, store: store}, nil
+	return &Client{meili: Connect(url, key), index: index, store: store}, nil
 }
 
 // Index is the name of the index this client writes and searches.
