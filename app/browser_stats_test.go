@@ -84,6 +84,10 @@ func TestBrowserStatisticsAndCreditPages(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), "示例跨境"),
 		chromedp.Click(chromedp.ID("negative-search")),
+		// The whole list shows before the search too: wait for the searched page (its box holds
+		// the words in its value attribute, which typing does not set), not for an entry of the
+		// page the search is leaving.
+		chromedp.WaitVisible(chromedp.CSS(`#q[value="示例跨境"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#negative-list .negative-entry")),
 	)
 	b.do("opening the credit page",
