@@ -196,6 +196,8 @@ var accessMatrix = []access{
 	{route: "GET /parties/:id/credit", url: "/parties/demo-merchant/credit", want: all(200)},
 	{route: "GET /alerts", want: all(200)},
 	{route: "GET /alerts/:id", url: "/alerts/missing", want: all(404)},
+	// {alert} is not public: only those who may read every alert see it, to the others it does not exist
+	{route: "GET /alerts/:id", url: "/alerts/{alert}", want: [7]int{404, 404, 404, 404, 200, 404, 200}},
 	{route: "GET /listings", want: [7]int{303, 403, 403, 403, 200, 403, 200}},
 	{route: "GET /listings/:id", url: "/listings/missing", want: [7]int{303, 403, 403, 403, 404, 403, 404}},
 	{route: "GET /listings/:id/trace", url: "/listings/missing/trace", want: [7]int{303, 403, 403, 403, 404, 403, 404}},
@@ -204,8 +206,10 @@ var accessMatrix = []access{
 	{route: "POST /inspect/discoveries", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
 	{route: "GET /inspect/inspections/new", want: [7]int{303, 403, 403, 403, 200, 403, 403}},
 	{route: "POST /inspect/inspections", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+	{route: "GET /inspect/alerts", want: [7]int{303, 403, 403, 403, 200, 403, 200}},
 	{route: "GET /inspect/alerts/new", want: [7]int{303, 403, 403, 403, 200, 403, 200}},
 	{route: "POST /inspect/alerts", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
+	{route: "GET /inspect/measures/new", want: [7]int{303, 403, 403, 403, 200, 403, 403}},
 	{route: "POST /inspect/measures", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "POST /inspect/handoffs", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 422}},
 	{route: "GET /inspections/:id", url: "/inspections/missing", want: [7]int{303, 403, 403, 403, 404, 403, 404}},
@@ -277,10 +281,13 @@ func TestAccessMatrix(t *testing.T) {
 		"subject_id": "demo-merchant", "jurisdiction": "330106", "reason": "属地查处"})
 	investigation, _ := handed.json(t)["investigation_id"].(string)
 	claim := fileClaim(t, ts, ts.token(t, "consumer"), "return")
+	raised := ts.do(t, "POST", "/api/v1/alerts", ts.token(t, "inspector"), map[string]any{"title": "未公开的预警",
+		"level": "low", "hazards": []string{"other"}, "description": "仅供检查人员", "public": false})
+	hiddenAlert, _ := raised.json(t)["id"].(string)
 	for _, row := range accessMatrix {
 		method, path, _ := strings.Cut(row.route, " ")
 		if row.url != "" {
-			path = strings.NewReplacer("{complaint}", complaint, "{case}", arbitrationCase, "{claim}", claim, "{measure}", measure, "{investigation}", investigation).Replace(row.url)
+			path = strings.NewReplacer("{complaint}", complaint, "{case}", arbitrationCase, "{claim}", claim, "{measure}", measure, "{investigation}", investigation, "{alert}", hiddenAlert).Replace(row.url)
 		}
 		for i, role := range roles {
 			t.Run(fmt.Sprintf("%s/%s", row.route, role), func(t *testing.T) {

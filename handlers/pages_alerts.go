@@ -31,15 +31,26 @@ var sourceFacts = map[string][]string{
 	models.SourceCPSC: {"category", "url"},
 }
 
-// AlertsPage lists the public alerts and recalls, newest first, to anyone.
+// AlertsPage lists the public alerts and recalls, newest first, to anyone; those the policy lets
+// read every alert are shown the way to the full list, and inspectors the way to raise one.
 func (h *Handlers) AlertsPage(c *fiber.Ctx) error {
+	return h.alertsPage(c, true)
+}
+
+// InspectorAlertsPage lists every alert, those not made public included (inspectors, admin): the
+// same list as GET /api/v1/alerts.
+func (h *Handlers) InspectorAlertsPage(c *fiber.Ctx) error {
+	return h.alertsPage(c, false)
+}
+
+func (h *Handlers) alertsPage(c *fiber.Ctx, onlyPublic bool) error {
 	p, err := page(c)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Store.ListAlerts(ctx, true, p)
+	items, next, err := h.Store.ListAlerts(ctx, onlyPublic, p)
 	if err != nil {
 		return err
 	}
@@ -47,10 +58,17 @@ func (h *Handlers) AlertsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "alerts", "nav.alerts", fiber.Map{"Items": cards, "NextCursor": next})
+	list, title := "/alerts", "nav.alerts"
+	if !onlyPublic {
+		list, title = "/inspect/alerts", "alerts.all"
+	}
+	return render(c, fiber.StatusOK, "alerts", title, fiber.Map{"Items": cards, "NextCursor": next, "List": list,
+		"All": !onlyPublic, "CanReadAll": h.may(c, "alert", "read"), "CanRaise": h.may(c, "alert", "create")})
 }
 
-// AlertPage shows one public alert; an alert that is not public is not found.
+// AlertPage shows one alert. An alert that is not public is shown only to those the policy lets
+// read every alert (inspectors, admin); to anyone else it is not found. Inspectors are offered its
+// import matches and a measure that follows it.
 func (h *Handlers) AlertPage(c *fiber.Ctx) error {
 	ctx, cancel := ctx(c)
 	defer cancel()
@@ -58,14 +76,50 @@ func (h *Handlers) AlertPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !a.Public {
+	readsAll := h.may(c, "alert", "read")
+	if !a.Public && !readsAll {
 		return models.Errorf(models.ENOTFOUND, "not_found")
 	}
 	cards, err := h.alertCards(c, []models.Alert{*a}, true)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "alert", "nav.alerts", fiber.Map{"Alert": cards[0]})
+	var batches []string
+	if readsAll {
+		if batches, err = h.batchLots(c, a.ProductIDs, a.BatchIDs); err != nil {
+			return err
+		}
+	}
+	return render(c, fiber.StatusOK, "alert", "nav.alerts", fiber.Map{"Alert": cards[0], "Batches": batches,
+		"CanMatch": readsAll, "CanOrder": h.may(c, "measure", "create")})
+}
+
+// batchLots names an alert's batches by their lots, looked up among its products' batches; a
+// batch of another product is shown by its id.
+func (h *Handlers) batchLots(c *fiber.Ctx, productIDs, batchIDs []string) ([]string, error) {
+	if len(batchIDs) == 0 {
+		return nil, nil
+	}
+	ctx, cancel := ctx(c)
+	defer cancel()
+	lots := map[string]string{}
+	for _, p := range productIDs {
+		batches, _, err := h.Store.ListBatches(ctx, p, models.Page{Limit: models.MaxPageLimit})
+		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
+			return nil, err
+		}
+		for _, b := range batches {
+			lots[b.ID] = b.Lot
+		}
+	}
+	out := make([]string, len(batchIDs))
+	for i, id := range batchIDs {
+		out[i] = id
+		if lot, ok := lots[id]; ok {
+			out[i] = lot
+		}
+	}
+	return out, nil
 }
 
 // alertCards names each alert's products and, for the detail page, picks the source's details.

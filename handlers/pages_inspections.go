@@ -12,8 +12,9 @@ import (
 // reportKind is the evidence kind an inspection's lab reports are stored under.
 const reportKind = "inspections"
 
-// InspectionPage shows an inspection: its product, its test items and conclusion, and its lab
-// reports with their SHA-256, with the form to upload one.
+// InspectionPage shows an inspection: its product and lot, its test items and conclusion, and its
+// lab reports with their SHA-256, with the form to upload one. A non-conformant one offers the
+// alert form, prefilled as after recording it.
 func (h *Handlers) InspectionPage(c *fiber.Ctx) error {
 	return h.renderInspection(c, fiber.StatusOK, c.Params("id"), map[string]string{}, "")
 }
@@ -45,8 +46,20 @@ func (h *Handlers) renderInspection(c *fiber.Ctx, status int, id string, errs ma
 	if err != nil {
 		return err
 	}
+	var lot string
+	if ins.BatchID != nil {
+		lots, err := h.batchLots(c, []string{ins.ProductID}, []string{*ins.BatchID})
+		if err != nil {
+			return err
+		}
+		lot = lots[0]
+	}
+	var raise string
+	if ins.Conclusion == "non_conformant" && h.may(c, "alert", "create") {
+		raise = raiseAlertHref(ins)
+	}
 	return render(c, status, "inspection", "inspection.title", fiber.Map{"Inspection": ins, "Product": product, "Lab": lab,
-		"Items": items, "Reports": reports, "Errors": errs, "FormError": msg})
+		"Lot": lot, "Items": items, "Reports": reports, "RaiseAlert": raise, "Errors": errs, "FormError": msg})
 }
 
 // InspectionReportForm uploads an inspection's lab report from the form on its page (the same

@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"net/url"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
@@ -69,30 +66,4 @@ func (h *Handlers) InvestigationsPage(c *fiber.Ctx) error {
 		return err
 	}
 	return render(c, fiber.StatusOK, "investigations", "kind.investigations", fiber.Map{"Items": items, "NextCursor": next})
-}
-
-// IssueMeasureForm orders a measure from a listing's page; the deadline is the end of the chosen day.
-func (h *Handlers) IssueMeasureForm(c *fiber.Ctx) error {
-	listingID := c.FormValue("listing_id")
-	in := models.NewMeasure{Kind: c.FormValue("kind"), Basis: c.FormValue("basis")}
-	if listingID != "" {
-		in.ListingID = &listingID
-	}
-	if d, err := time.ParseInLocation("2006-01-02", c.FormValue("deadline"), hangzhou()); err == nil {
-		in.Deadline = d.Add(24*time.Hour - time.Second)
-	}
-	ctx, cancel := ctx(c)
-	defer cancel()
-	m, err := h.Engine.IssueMeasure(ctx, currentUser(c), in)
-	if err != nil {
-		if listingID == "" { // not from a listing's page: the error page says what is wrong
-			return err
-		}
-		fields, msg, err := h.formErrors(c, err)
-		if err != nil {
-			return err
-		}
-		return h.renderListing(c, fiber.StatusUnprocessableEntity, listingID, fields, msg)
-	}
-	return c.Redirect("/measures/"+url.PathEscape(m.ID), fiber.StatusSeeOther)
 }

@@ -1,0 +1,21 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// may asks the access policy, as the route table's guard does, whether the caller may do act on
+// obj: a page offers a link or shows a record only to those the policy lets use it.
+func (h *Handlers) may(c *fiber.Ctx, obj, act string) bool {
+	if h.Policy == nil {
+		return false
+	}
+	roles, dom := []string{"public"}, "-"
+	if u := currentUser(c); u != nil {
+		roles = u.Roles
+		if u.Jurisdiction != nil {
+			dom = *u.Jurisdiction
+		}
+	}
+	return h.Policy.Allowed(roles, dom, obj, act, "-")
+}
