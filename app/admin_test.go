@@ -67,6 +67,13 @@ func TestAuditVerifyNamesTheFirstBrokenRecord(t *testing.T) {
 	if v["verified"] != true || v["first_broken"] != nil || v["records"].(float64) < 8 {
 		t.Fatalf("untouched trail: %v", v)
 	}
+	// Verifying linked every record first, so the page it answers shows them all in the chain.
+	for _, item := range v["items"].([]any) {
+		rec := item.(map[string]any)
+		if rec["chain_seq"] == nil || rec["hash"] == nil || rec["prev_hash"] == nil {
+			t.Fatalf("record %v is not linked after the verification", rec)
+		}
+	}
 
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {

@@ -12,11 +12,8 @@ func (h *Handlers) Audit(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Store.AuditPage(ctx, p)
-	if err != nil {
-		return err
-	}
-	out := fiber.Map{"items": items, "next_cursor": next}
+	// Verifying links the records waiting for the chain first, so the page then shows them linked.
+	out := fiber.Map{}
 	if c.QueryBool("verify") {
 		v, err := h.Store.VerifyAudit(ctx)
 		if err != nil {
@@ -24,5 +21,10 @@ func (h *Handlers) Audit(c *fiber.Ctx) error {
 		}
 		out["verified"], out["records"], out["first_broken"] = v.Verified, v.Records, v.FirstBroken
 	}
+	items, next, err := h.Store.AuditPage(ctx, p)
+	if err != nil {
+		return err
+	}
+	out["items"], out["next_cursor"] = items, next
 	return c.JSON(out)
 }

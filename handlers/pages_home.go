@@ -26,12 +26,8 @@ func (h *Handlers) AuditPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	recs, next, err := h.Store.AuditPage(ctx, p)
-	if err != nil {
-		return err
-	}
-	extra := fiber.Map{"Records": recs, "NextCursor": next}
-	if c.QueryBool("verify") {
+	extra := fiber.Map{}
+	if c.QueryBool("verify") { // first: it links the records waiting for the chain
 		v, err := h.Store.VerifyAudit(ctx)
 		if err != nil {
 			return err
@@ -42,5 +38,10 @@ func (h *Handlers) AuditPage(c *fiber.Ctx) error {
 			extra["BrokenText"] = h.T(lang(c), "audit.broken", map[string]any{"ID": *v.FirstBroken})
 		}
 	}
+	recs, next, err := h.Store.AuditPage(ctx, p)
+	if err != nil {
+		return err
+	}
+	extra["Records"], extra["NextCursor"] = recs, next
 	return render(c, fiber.StatusOK, "audit", "audit.title", extra)
 }
