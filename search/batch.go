@@ -7,24 +7,34 @@ import (
 )
 
 // Batching: the indexing jobs of a bulk write run side by side on the 'search' queue, and each
-// alone would cost a Postgres read, a Meilisearch task and a wait. The jobs that arrive within
-// batchWindow of each other hand their record to one batch per table instead, which reads,
-// sends and waits once for all of them and gives each job the shared result.
+// alone would cost a Postgres read, a Meilisearch task and a wait. The jobs hand their record to
+// one batch per table instead, which reads, sends and waits once for all of them and gives each
+// job the shared result.
+//
+// One batch per table is indexed at a time. A lone write waits batchWindow at most. The records
+// that arrive while a batch is being indexed gather in the next one, which starts once the first
+// is done and loadWindow has passed since its first record: under load, Meilisearch gets a batch
+// about once a second. Each of its batches costs about as much again as a hundred documents (it
+// updates its word and prefix databases whole), so fewer and larger ones leave more of the
+// machine to the writes (docs/benchmarks.md, "Disputes").
 const (
-	// batchWindow is how long a batch gathers records after its first; it adds at most this to
-	// a single write's commit-to-searchable time.
+	// batchWindow is how long an idle table's batch gathers records after its first.
 	batchWindow = 10 * time.Millisecond
-	// batchMax closes a batch early. Reading and sending hold a lock per record
-	// (models.Store.SearchRecords: so what is sent last is what was read last), so a batch
-	// stays the size of the pages reindexing sends. Batches sharing records take their locks
-	// in id order and wait for each other rather than deadlock.
+	// loadWindow is how long a batch gathering behind a busy one gathers at least.
+	loadWindow = time.Second
+	// batchMax starts an idle table's batch early. Reading and sending hold a lock per record
+	// (models.Store.SearchRecords: so what is sent last is what was read last), and batches
+	// sharing records take their locks in id order and wait for each other rather than deadlock.
 	batchMax = pageSize
+	// loadMax starts a batch gathering behind a busy one before its loadWindow is over.
+	loadMax = 4 * pageSize
 )
 
 // batcher gathers the records asked for by concurrent jobs, per table. Its zero value is ready.
 type batcher struct {
 	mu   sync.Mutex
 	open map[string]*batch // by table, the batch still taking records
+	busy map[string]bool   // by table, whether a batch is being indexed
 }
 
 // batch is one indexRecords call shared by the jobs waiting for it.
@@ -36,7 +46,8 @@ type batch struct {
 	waiting int
 	ctx     context.Context
 	cancel  context.CancelFunc
-	timer   *time.Timer
+	timer   *time.Timer   // the gathering window of an idle table's batch; nil behind a busy one
+	due     time.Time     // behind a busy one: when it may start
 	done    chan struct{} // closed when err is set
 	err     error
 }
@@ -54,52 +65,92 @@ func (c *Client) indexBatched(ctx context.Context, table, id string) error {
 	}
 }
 
-// join adds a record to the table's open batch, opening one if there is none, and starts the
-// batch when it is full.
+// join adds a record to the table's open batch, opening one if there is none. An idle table's
+// batch starts when its window ends or it is full; a busy table's when the busy one is done.
 func (bs *batcher) join(c *Client, table, id string) *batch {
 	bs.mu.Lock()
 	defer bs.mu.Unlock()
 	if bs.open == nil {
-		bs.open = map[string]*batch{}
+		bs.open, bs.busy = map[string]*batch{}, map[string]bool{}
 	}
 	b := bs.open[table]
 	if b == nil {
-		// The batch outlives any one job: it stops when nobody waits for it any more, or at the
-		// deadline a job of its own would have.
-		ctx, cancel := context.WithTimeout(context.Background(), TaskTimeout+2*callTimeout)
-		b = &batch{table: table, has: map[string]bool{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+		b = newBatch(table)
 		bs.open[table] = b
-		b.timer = time.AfterFunc(batchWindow, func() { bs.start(c, b) })
+		if bs.busy[table] {
+			b.due = time.Now().Add(loadWindow)
+		} else {
+			b.timer = time.AfterFunc(batchWindow, func() { bs.start(c, b) })
+		}
 	}
 	b.waiting++
 	if !b.has[id] {
 		b.has[id] = true
 		b.ids = append(b.ids, id)
 	}
-	if len(b.ids) >= batchMax && b.timer.Stop() {
-		delete(bs.open, table)
+	if len(b.ids) >= batchMax && b.timer != nil && b.timer.Stop() {
+		bs.take(b)
 		go bs.run(c, b)
 	}
 	return b
 }
 
-// start closes the batch to new records, when its window ends, and runs it.
+// newBatch is an empty batch. It outlives any one job: it stops when nobody waits for it any
+// more, or at the deadline a job of its own would have.
+func newBatch(table string) *batch {
+	ctx, cancel := context.WithTimeout(context.Background(), TaskTimeout+2*callTimeout)
+	return &batch{table: table, has: map[string]bool{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+}
+
+// take closes the batch to new records and marks its table busy; bs.mu is held.
+func (bs *batcher) take(b *batch) {
+	delete(bs.open, b.table)
+	bs.busy[b.table] = true
+}
+
+// start runs the batch when its window ends, unless all its jobs left.
 func (bs *batcher) start(c *Client, b *batch) {
 	bs.mu.Lock()
 	if bs.open[b.table] != b {
 		bs.mu.Unlock()
-		return // all its jobs left
+		return
 	}
-	delete(bs.open, b.table)
+	bs.take(b)
 	bs.mu.Unlock()
 	bs.run(c, b)
 }
 
-// run indexes the batch's records and gives the result to its jobs.
+// run indexes the batch's records and gives the result to its jobs, then the batches that
+// gather behind it, until none is left.
 func (bs *batcher) run(c *Client, b *batch) {
-	defer b.cancel()
-	_, b.err = c.indexRecords(b.ctx, b.table, b.ids)
-	close(b.done)
+	for b != nil {
+		_, b.err = c.indexRecords(b.ctx, b.table, b.ids)
+		b.cancel()
+		close(b.done)
+		b = bs.next(b.table)
+	}
+}
+
+// next waits until the batch gathering behind the one just indexed is due (or full) and takes
+// it; with none left, it marks the table idle and answers nil.
+func (bs *batcher) next(table string) *batch {
+	for {
+		bs.mu.Lock()
+		n := bs.open[table]
+		if n == nil {
+			bs.busy[table] = false
+			bs.mu.Unlock()
+			return nil
+		}
+		if wait := time.Until(n.due); wait > 0 && len(n.ids) < loadMax {
+			bs.mu.Unlock()
+			time.Sleep(min(wait, 50*time.Millisecond))
+			continue
+		}
+		bs.take(n)
+		bs.mu.Unlock()
+		return n
+	}
 }
 
 // leave takes a job whose context ended off its batch. A batch nobody waits for is dropped while
@@ -113,7 +164,9 @@ func (bs *batcher) leave(b *batch) {
 	}
 	if bs.open[b.table] == b {
 		delete(bs.open, b.table)
-		b.timer.Stop()
+		if b.timer != nil {
+			b.timer.Stop()
+		}
 	}
 	b.cancel()
 }
