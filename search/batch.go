@@ -13,8 +13,8 @@ import (
 //
 // One batch per table is indexed at a time. A lone write waits batchWindow at most. The records
 // that arrive while a batch is being indexed gather in the next one, which starts once the first
-// is done and loadWindow has passed since its first record: under load, Meilisearch gets a batch
-// about once a second. Each of its batches costs about as much again as a hundred documents (it
+// is done and, if the first held loadBatch records or more, loadWindow has passed since its own
+// first record: under load, Meilisearch gets a batch about once a second. Each of its batches costs about as much again as a hundred documents (it
 // updates its word and prefix databases whole), so fewer and larger ones leave more of the
 // machine to the writes (docs/benchmarks.md, "Disputes").
 const (
@@ -28,6 +28,9 @@ const (
 	batchMax = pageSize
 	// loadMax starts a batch gathering behind a busy one before its loadWindow is over.
 	loadMax = 4 * pageSize
+	// loadBatch is the size from which a batch counts as load: the one behind it waits for its
+	// loadWindow. Behind a smaller one, it starts as soon as that one is done.
+	loadBatch = 20
 )
 
 // batcher gathers the records asked for by concurrent jobs, per table. Its zero value is ready.
@@ -127,13 +130,14 @@ func (bs *batcher) run(c *Client, b *batch) {
 		_, b.err = c.indexRecords(b.ctx, b.table, b.ids)
 		b.cancel()
 		close(b.done)
-		b = bs.next(b.table)
+		b = bs.next(b.table, len(b.ids))
 	}
 }
 
-// next waits until the batch gathering behind the one just indexed is due (or full) and takes
-// it; with none left, it marks the table idle and answers nil.
-func (bs *batcher) next(table string) *batch {
+// next takes the batch gathering behind the one just indexed, of size done: at once after a
+// small one (a quiet table: its next record should not wait), else when it is due or full. With
+// none left, it marks the table idle and answers nil.
+func (bs *batcher) next(table string, done int) *batch {
 	for {
 		bs.mu.Lock()
 		n := bs.open[table]
@@ -142,7 +146,7 @@ func (bs *batcher) next(table string) *batch {
 			bs.mu.Unlock()
 			return nil
 		}
-		if wait := time.Until(n.due); wait > 0 && len(n.ids) < loadMax {
+		if wait := time.Until(n.due); wait > 0 && done >= loadBatch && len(n.ids) < loadMax {
 			bs.mu.Unlock()
 			time.Sleep(min(wait, 50*time.Millisecond))
 			continue
