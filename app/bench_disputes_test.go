@@ -49,43 +49,8 @@ func BenchmarkFileComplaint(b *testing.B) {
 // the complaint and its reloading for the answer. Every answer must be 200 with the offer made.
 func BenchmarkComplaintAction(b *testing.B) {
 	ts := startServer(b, nil)
-	consumer, merchant := "Bearer "+ts.token(b, "consumer"), "Bearer "+ts.token(b, "merchant")
-	respond, err := json.Marshal(map[string]any{"remedy": "refund", "amount": "129.90", "message": "全额退款"})
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.Run("respond", func(b *testing.B) {
-		ids := make([]string, b.N)
-		file := postLoad{
-			clients: fileClients, authorization: consumer, want: fasthttp.StatusCreated, request: fileRequest(b),
-			check: func(i int, body []byte) error {
-				var c struct{ ID string }
-				if err := json.Unmarshal(body, &c); err != nil || c.ID == "" {
-					return fmt.Errorf("no id in %s", body)
-				}
-				ids[i] = c.ID
-				return nil
-			},
-		}
-		file.run(b, ts.URL, b.N)
-		waitBacklog(b, ts, time.Minute) // the filings' indexing is not the actions' load
-
-		act := postLoad{
-			clients: actionClients, authorization: merchant, want: fasthttp.StatusOK,
-			request: func(i int) (string, []byte) {
-				return "/api/v1/complaints/" + ids[i] + "/actions/respond", respond
-			},
-			check: func(_ int, body []byte) error {
-				if !strings.Contains(string(body), `"status":"offered"`) {
-					return fmt.Errorf("not offered: %s", body)
-				}
-				return nil
-			},
-		}
-		b.ResetTimer()
-		r := act.run(b, ts.URL, b.N)
-		b.StopTimer()
-		r.report(b)
+		benchRespond(b, ts, b.N, 0)
 	})
 }
 
@@ -94,15 +59,21 @@ func BenchmarkComplaintAction(b *testing.B) {
 // about half of what the machine does flat out), so the latencies are those of an action, not of
 // a queue of 50.
 func BenchmarkComplaintActionPaced(b *testing.B) {
-	ts := startServer(b, nil)
+	benchRespond(b, startServer(b, nil), max(b.N, 2*actionClients), actionPace)
+}
+
+// benchRespond files n complaints as the demo consumer, waits for their indexing (not the
+// actions' load), then measures the demo merchant's respond to each, from actionClients callers
+// each sending at most once a pace (0: at once).
+func benchRespond(b *testing.B, ts *testServer, n int, pace time.Duration) {
 	consumer, merchant := "Bearer "+ts.token(b, "consumer"), "Bearer "+ts.token(b, "merchant")
 	respond, err := json.Marshal(map[string]any{"remedy": "refund", "amount": "129.90", "message": "全额退款"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	n := max(b.N, 2*actionClients)
 	ids := make([]string, n)
-	file := postLoad{clients: fileClients, authorization: consumer, want: fasthttp.StatusCreated, request: fileRequest(b),
+	file := postLoad{
+		clients: fileClients, authorization: consumer, want: fasthttp.StatusCreated, request: fileRequest(b),
 		check: func(i int, body []byte) error {
 			var c struct{ ID string }
 			if err := json.Unmarshal(body, &c); err != nil || c.ID == "" {
@@ -110,11 +81,23 @@ func BenchmarkComplaintActionPaced(b *testing.B) {
 			}
 			ids[i] = c.ID
 			return nil
-		}}
+		},
+	}
 	file.run(b, ts.URL, n)
 	waitBacklog(b, ts, time.Minute)
-	act := postLoad{clients: actionClients, authorization: merchant, want: fasthttp.StatusOK, pace: actionPace,
-		request: func(i int) (string, []byte) { return "/api/v1/complaints/" + ids[i] + "/actions/respond", respond }}
+
+	act := postLoad{
+		clients: actionClients, authorization: merchant, want: fasthttp.StatusOK, pace: pace,
+		request: func(i int) (string, []byte) {
+			return "/api/v1/complaints/" + ids[i] + "/actions/respond", respond
+		},
+		check: func(_ int, body []byte) error {
+			if !strings.Contains(string(body), `"status":"offered"`) {
+				return fmt.Errorf("not offered: %s", body)
+			}
+			return nil
+		},
+	}
 	b.ResetTimer()
 	r := act.run(b, ts.URL, n)
 	b.StopTimer()
