@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"gorm.io/gorm"
 )
 
@@ -74,21 +75,41 @@ func (s *Store) EndSession(ctx context.Context, userID, secret string) error {
 	return s.revoke(ctx, "web_sessions", "session_hash", "session.end", userID, secret)
 }
 
+// credentialTTL is how long a portal remembers whose a token or session is, so a client's
+// requests in a burst cost one lookup. Revoking forgets it at once in the portal that revokes;
+// the others stop honouring it within credentialTTL.
+const credentialTTL = 2 * time.Second
+
+// credentialCache remembers recently served credentials: by table and hash, the user.
+type credentialCache = expirable.LRU[string, User]
+
+func newCredentialCache() *credentialCache {
+	return expirable.NewLRU[string, User](10_000, nil, credentialTTL)
+}
+
+func credentialKey(table string, hash Hash) string { return table + ":" + string(hash) }
+
 // table and column are constants of this file, never input.
 func (s *Store) userByCredential(ctx context.Context, table, column, secret string) (*User, error) {
+	hash := hashSecret(secret)
+	if u, ok := s.credentials.Get(credentialKey(table, hash)); ok {
+		return &u, nil
+	}
 	var u User
 	res := s.db.WithContext(ctx).Raw(`SELECT users.* FROM `+table+` c JOIN users ON users.id = c.user_id
-		WHERE c.`+column+` = ? AND c.expires_at > now()`, hashSecret(secret)).Scan(&u)
+		WHERE c.`+column+` = ? AND c.expires_at > now()`, hash).Scan(&u)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected == 0 {
 		return nil, Errorf(EUNAUTH, "bad_token")
 	}
+	s.credentials.Add(credentialKey(table, hash), u)
 	return &u, nil
 }
 
 func (s *Store) revoke(ctx context.Context, table, column, action, userID, secret string) error {
+	defer s.credentials.Remove(credentialKey(table, hashSecret(secret)))
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`DELETE FROM `+table+` WHERE `+column+` = ? AND user_id = ?`, hashSecret(secret), userID)
 		if res.Error != nil || res.RowsAffected == 0 {

@@ -131,3 +131,48 @@ func fieldsOf(t *testing.T, err error) map[string]string {
 	}
 	return out
 }
+
+// A portal remembers a served token for a moment: revoking it there forgets it at once, and a
+// token revoked elsewhere (another portal on the same database) stops working within the moment.
+func TestRevokedTokensStopWorking(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	other := openStore(t) // another portal on the same database
+	u := newUser(t, s, "revoked@example.com")
+
+	here, err := s.IssueToken(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UserByToken(ctx, here); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeToken(ctx, u.ID, here); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UserByToken(ctx, here); models.ErrorCode(err) != models.EUNAUTH {
+		t.Fatalf("a token revoked by this portal: %v, want EUNAUTH at once", err)
+	}
+
+	elsewhere, err := s.IssueToken(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UserByToken(ctx, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.RevokeToken(ctx, u.ID, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := s.UserByToken(ctx, elsewhere)
+		if models.ErrorCode(err) == models.EUNAUTH {
+			break
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("a token revoked by another portal still works after 10 s: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -19,8 +19,9 @@ import (
 
 // Store is the portal's database: every read and write goes through its methods.
 type Store struct {
-	db   *gorm.DB
-	pool *pgxpool.Pool
+	db          *gorm.DB
+	pool        *pgxpool.Pool
+	credentials *credentialCache // recently served tokens and sessions (credentials.go)
 }
 
 // Open connects to Postgres; the pool is shared by GORM and the job queue.
@@ -51,7 +52,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{db: db, pool: pool}, nil
+	return &Store{db: db, pool: pool, credentials: newCredentialCache()}, nil
 }
 
 // Close releases the connections.

@@ -99,7 +99,9 @@ var workflowTables = map[string]bool{"complaints": true, "cases": true, "claims"
 
 // Within is the store writing through a transaction in progress: what it writes commits or
 // rolls back with tx, and its own transactions become savepoints (a claim escalated into a complaint).
-func (s *Store) Within(tx *gorm.DB) *Store { return &Store{db: tx, pool: s.pool} }
+func (s *Store) Within(tx *gorm.DB) *Store {
+	return &Store{db: tx, pool: s.pool, credentials: s.credentials}
+}
 
 // ApplyTransition writes an action: the record's new state (only if its version is still the one
 // the decision was made on, else ECONFLICT), the timeline entry, the audit record, the
