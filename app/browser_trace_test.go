@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +38,12 @@ func TestBrowserInspectorDiscoveryToPublicAlert(t *testing.T) {
 	)
 	listing := strings.TrimPrefix(get(b, "reading the address", chromedp.Location()), b.base)
 	b.expectText(".evidence-link", "鼓包照片.png")
+	photo, err := os.ReadFile(photoFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(photo)
+	b.expectText(".evidence .hash", "SHA-256 "+hex.EncodeToString(sum[:]))
 
 	b.do("opening the trace picture", chromedp.Click(chromedp.ID("open-trace")), chromedp.WaitVisible(chromedp.CSS("svg")))
 	if n := get(b, "counting the stages", chromedp.Evaluate[int](`document.querySelectorAll("svg g").length`)); n < 3 {
@@ -76,6 +85,16 @@ func TestBrowserInspectorDiscoveryToPublicAlert(t *testing.T) {
 	)
 	if text := get(b, "reading the notice", chromedp.Text(chromedp.ID("handed"))); !strings.Contains(text, "330108") {
 		t.Errorf("the hand-off notice: %s", text)
+	}
+	// The investigation is Binjiang's (330108) now: its inspectors see it, the one who handed it off does not.
+	binjiang := otherInspector(t, ts, "330108")
+	mine := ts.do(t, "GET", "/api/v1/investigations", binjiang, nil).json(t)["items"].([]any)
+	if len(mine) != 1 {
+		t.Fatalf("Binjiang's inspectors see %d investigations, want the one handed off", len(mine))
+	}
+	id := mine[0].(map[string]any)["id"].(string)
+	if r := ts.do(t, "GET", "/api/v1/investigations/"+id, ts.token(t, "inspector"), nil); r.Status != 404 {
+		t.Errorf("the inspector who handed it off opens the investigation: %d", r.Status)
 	}
 
 	b.do("signing out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("signin-link")))
