@@ -272,6 +272,22 @@ func TestSearchFindsWhatEachCallerMayOpen(t *testing.T) {
 		if got := ts.searchFor(t, "", "", "limit", "50").types(); !slices.Equal(got, []string{"alert", "ruling"}) {
 			t.Errorf("the public finds %v, want only public alerts and rulings", got)
 		}
+		// The search filter and the pages' own access checks are written apart (models/search.go,
+		// workflows/*.go): every hit anyone gets must open for them.
+		opened := map[string]bool{}
+		for who, tok := range tokens {
+			for _, h := range ts.searchFor(t, tok, "", "limit", "50").Hits {
+				if r := ts.do(t, "GET", h.URL, tok, nil); r.Status != 200 {
+					t.Errorf("%s finds the %s %s but opening %s answers %d", who, h.Type, h.ID, h.URL, r.Status)
+				}
+				opened[h.Type] = true
+			}
+		}
+		for _, typ := range []string{"complaint", "claim", "case", "ruling", "alert"} {
+			if !opened[typ] {
+				t.Errorf("no %s was among the hits opened", typ)
+			}
+		}
 	})
 
 	t.Run("rulings are anonymised in the index", func(t *testing.T) {
