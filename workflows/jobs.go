@@ -42,10 +42,30 @@ func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) 
 				&river.PeriodicJobOpts{RunOnStart: true}),
 			auditChainJob(),
 		}, statistics...),
-		Logger: slog.Default(),
+		// River's own news (job counts every five seconds per queue, leadership) is for
+		// debugging; its warnings and errors go to the portal's log.
+		Logger: slog.New(atLeast{slog.Default().Handler(), slog.LevelWarn}),
 		// Deadlines set in seconds (PORTAL_DEADLINES in tests) must fire promptly.
 		FetchPollInterval: 500 * time.Millisecond,
 	})
+}
+
+// atLeast passes on the records of level min and above.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{h.Handler.WithAttrs(attrs), h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{h.Handler.WithGroup(name), h.min}
 }
 
 // SearchFetchPoll is how often the search queue looks for new indexing jobs.
