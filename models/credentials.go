@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -93,7 +94,7 @@ func credentialKey(table string, hash Hash) string { return table + ":" + string
 func (s *Store) userByCredential(ctx context.Context, table, column, secret string) (*User, error) {
 	hash := hashSecret(secret)
 	if u, ok := s.credentials.Get(credentialKey(table, hash)); ok {
-		return &u, nil
+		return u.clone(), nil
 	}
 	var u User
 	res := s.db.WithContext(ctx).Raw(`SELECT users.* FROM `+table+` c JOIN users ON users.id = c.user_id
@@ -104,8 +105,27 @@ func (s *Store) userByCredential(ctx context.Context, table, column, secret stri
 	if res.RowsAffected == 0 {
 		return nil, Errorf(EUNAUTH, "bad_token")
 	}
-	s.credentials.Add(credentialKey(table, hash), u)
+	s.credentials.Add(credentialKey(table, hash), *u.clone())
 	return &u, nil
+}
+
+// clone is a copy of the user that shares nothing with it, so what a request does with its user
+// never reaches the remembered one.
+func (u User) clone() *User {
+	u.Roles = slices.Clone(u.Roles)
+	if u.Jurisdiction != nil {
+		j := *u.Jurisdiction
+		u.Jurisdiction = &j
+	}
+	if u.PartyID != nil {
+		p := *u.PartyID
+		u.PartyID = &p
+	}
+	if u.LockedUntil != nil {
+		l := *u.LockedUntil
+		u.LockedUntil = &l
+	}
+	return &u
 }
 
 func (s *Store) revoke(ctx context.Context, table, column, action, userID, secret string) error {
