@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -133,9 +134,19 @@ const linkBatch = 2000
 // and its own hash over both. One sequencer runs at a time (an advisory lock); the others wait
 // and then find nothing left to link.
 func (s *Store) LinkAudit(ctx context.Context) (int, error) {
+	return s.linkAudit(ctx, true)
+}
+
+// LinkAuditIfFree is LinkAudit for the periodic job: when another sequencer is linking, it
+// leaves the work to it at once instead of waiting (and holding a connection) for it.
+func (s *Store) LinkAuditIfFree(ctx context.Context) (int, error) {
+	return s.linkAudit(ctx, false)
+}
+
+func (s *Store) linkAudit(ctx context.Context, wait bool) (int, error) {
 	linked := 0
 	for {
-		n, err := s.linkAuditBatch(ctx)
+		n, err := s.linkAuditBatch(ctx, wait)
 		linked += n
 		if err != nil || n < linkBatch {
 			return linked, err
@@ -143,11 +154,24 @@ func (s *Store) LinkAudit(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Store) linkAuditBatch(ctx context.Context) (int, error) {
+// errSequencerBusy ends a batch whose sequencer found another one linking.
+var errSequencerBusy = errors.New("another sequencer is linking")
+
+func (s *Store) linkAuditBatch(ctx context.Context, wait bool) (int, error) {
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLock).Error; err != nil {
-			return err
+		if wait {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLock).Error; err != nil {
+				return err
+			}
+		} else {
+			var got bool
+			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", auditLock).Scan(&got).Error; err != nil {
+				return err
+			}
+			if !got {
+				return errSequencerBusy
+			}
 		}
 		var recs []AuditRecord
 		err := tx.Raw(`SELECT id, at, actor_id, action, object_type, object_id, before::text AS before,
@@ -183,6 +207,9 @@ func (s *Store) linkAuditBatch(ctx context.Context) (int, error) {
 			FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS l (id, seq, prev, hash) WHERE a.id = l.id`,
 			ids, seqs, prevs, hashes).Error
 	})
+	if errors.Is(err, errSequencerBusy) {
+		return 0, nil
+	}
 	return n, err
 }
 

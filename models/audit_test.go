@@ -198,3 +198,29 @@ func TestAuditLinkingIsTheOnlyUpdate(t *testing.T) {
 }
 
 var errRollback = errors.New("roll back")
+
+// The periodic sequencer gives way when another is linking, rather than queue for the lock.
+func TestAuditSequencerGivesWay(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	if err := s.Gorm().Transaction(func(tx *gorm.DB) error {
+		return models.AppendAudit(tx, models.SystemActor, "test.write", "gives-way", "1", nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Gorm().Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(7411001)").Error; err != nil {
+			return err
+		}
+		if n, err := s.LinkAuditIfFree(ctx); err != nil || n != 0 {
+			t.Errorf("with the chain's lock held elsewhere: linked %d, %v; want 0 at once", n, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.LinkAuditIfFree(ctx); err != nil || n < 1 {
+		t.Fatalf("with the lock free: linked %d, %v", n, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -78,35 +79,76 @@ func (s *Store) EndSession(ctx context.Context, userID, secret string) error {
 
 // credentialTTL is how long a portal remembers whose a token or session is, so a client's
 // requests in a burst cost one lookup. Revoking forgets it at once in the portal that revokes;
-// the others stop honouring it within credentialTTL.
+// the others stop honouring it within credentialTTL. A credential is never honoured past its
+// own expiry.
 const credentialTTL = 2 * time.Second
 
-// credentialCache remembers recently served credentials: by table and hash, the user.
-type credentialCache = expirable.LRU[string, User]
+// credentialCache remembers recently served credentials, by table and hash.
+type credentialCache struct {
+	mu      sync.Mutex // orders remembering against revoking
+	served  *expirable.LRU[string, rememberedCredential]
+	revoked *expirable.LRU[string, struct{}] // revoked here: a lookup that raced the revoke must not remember it
+}
+
+// rememberedCredential is whose a credential is, and until when it is valid.
+type rememberedCredential struct {
+	user    User
+	expires time.Time
+}
 
 func newCredentialCache() *credentialCache {
-	return expirable.NewLRU[string, User](10_000, nil, credentialTTL)
+	return &credentialCache{
+		served:  expirable.NewLRU[string, rememberedCredential](10_000, nil, credentialTTL),
+		revoked: expirable.NewLRU[string, struct{}](10_000, nil, 2*credentialTTL),
+	}
 }
 
 func credentialKey(table string, hash Hash) string { return table + ":" + string(hash) }
 
+func (c *credentialCache) get(key string) (*User, bool) {
+	r, ok := c.served.Get(key)
+	if !ok || !time.Now().Before(r.expires) {
+		return nil, false
+	}
+	return r.user.clone(), true
+}
+
+func (c *credentialCache) remember(key string, u *User, expires time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.revoked.Contains(key) {
+		c.served.Add(key, rememberedCredential{user: *u.clone(), expires: expires})
+	}
+}
+
+func (c *credentialCache) forget(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.revoked.Add(key, struct{}{})
+	c.served.Remove(key)
+}
+
 // table and column are constants of this file, never input.
 func (s *Store) userByCredential(ctx context.Context, table, column, secret string) (*User, error) {
 	hash := hashSecret(secret)
-	if u, ok := s.credentials.Get(credentialKey(table, hash)); ok {
-		return u.clone(), nil
+	key := credentialKey(table, hash)
+	if u, ok := s.credentials.get(key); ok {
+		return u, nil
 	}
-	var u User
-	res := s.db.WithContext(ctx).Raw(`SELECT users.* FROM `+table+` c JOIN users ON users.id = c.user_id
-		WHERE c.`+column+` = ? AND c.expires_at > now()`, hash).Scan(&u)
+	var found struct {
+		User                `gorm:"embedded"`
+		CredentialExpiresAt time.Time
+	}
+	res := s.db.WithContext(ctx).Raw(`SELECT users.*, c.expires_at AS credential_expires_at FROM `+table+` c
+		JOIN users ON users.id = c.user_id WHERE c.`+column+` = ? AND c.expires_at > now()`, hash).Scan(&found)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected == 0 {
 		return nil, Errorf(EUNAUTH, "bad_token")
 	}
-	s.credentials.Add(credentialKey(table, hash), *u.clone())
-	return &u, nil
+	s.credentials.remember(key, &found.User, found.CredentialExpiresAt)
+	return &found.User, nil
 }
 
 // clone is a copy of the user that shares nothing with it, so what a request does with its user
@@ -129,7 +171,7 @@ func (u User) clone() *User {
 }
 
 func (s *Store) revoke(ctx context.Context, table, column, action, userID, secret string) error {
-	defer s.credentials.Remove(credentialKey(table, hashSecret(secret)))
+	defer s.credentials.forget(credentialKey(table, hashSecret(secret)))
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`DELETE FROM `+table+` WHERE `+column+` = ? AND user_id = ?`, hashSecret(secret), userID)
 		if res.Error != nil || res.RowsAffected == 0 {

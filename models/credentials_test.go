@@ -176,3 +176,21 @@ func TestRevokedTokensStopWorking(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// A remembered token is not honoured past its own expiry.
+func TestRememberedTokensExpire(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	u := newUser(t, s, "remembered@example.com")
+	token, err := s.IssueToken(ctx, u.ID, 700*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UserByToken(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // past the token's expiry, within the time it is remembered
+	if _, err := s.UserByToken(ctx, token); models.ErrorCode(err) != models.EUNAUTH {
+		t.Fatalf("an expired token still served: %v", err)
+	}
+}

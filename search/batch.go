@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -98,10 +99,14 @@ func (bs *batcher) join(c *Client, table, id string) *batch {
 	return b
 }
 
+// batchBudget is how long indexing one batch may take, from when it starts (not from when it
+// began to gather): a read, a send and the tasks' wait.
+const batchBudget = TaskTimeout + 2*callTimeout
+
 // newBatch is an empty batch. It outlives any one job: it stops when nobody waits for it any
-// more, or at the deadline a job of its own would have.
+// more, or batchBudget after it starts.
 func newBatch(table string) *batch {
-	ctx, cancel := context.WithTimeout(context.Background(), TaskTimeout+2*callTimeout)
+	ctx, cancel := context.WithCancel(context.Background())
 	return &batch{table: table, has: map[string]bool{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
 
@@ -127,11 +132,25 @@ func (bs *batcher) start(c *Client, b *batch) {
 // gather behind it, until none is left.
 func (bs *batcher) run(c *Client, b *batch) {
 	for b != nil {
-		_, b.err = c.indexRecords(b.ctx, b.table, b.ids)
+		b.err = b.index(c)
 		b.cancel()
 		close(b.done)
 		b = bs.next(b.table, len(b.ids))
 	}
+}
+
+// index indexes the batch's records within batchBudget. It runs outside River's own recovery,
+// so a panic becomes the batch's error (its jobs fail and are retried) instead of ending the portal.
+func (b *batch) index(c *Client) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("search: indexing %d %s panicked: %v", len(b.ids), b.table, r)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(b.ctx, batchBudget)
+	defer cancel()
+	_, err = c.indexRecords(ctx, b.table, b.ids)
+	return err
 }
 
 // next takes the batch gathering behind the one just indexed, of size done: at once after a

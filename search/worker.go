@@ -47,9 +47,10 @@ func (c *Client) AddWorkers(workers *river.Workers) {
 	river.AddWorker(workers, &IndexWorker{client: c})
 }
 
-// Timeout leaves room for the task's deadline.
+// Timeout leaves room for the batch being indexed when the job came, the gathering of its own
+// behind it, and its own (batch.go).
 func (w *IndexWorker) Timeout(*river.Job[IndexArgs]) time.Duration {
-	return TaskTimeout + 2*callTimeout
+	return 2*batchBudget + loadWindow
 }
 
 // Work indexes the record. While Meilisearch does not answer, the job is snoozed rather than

@@ -26,14 +26,14 @@ type AuditChainWorker struct {
 	store *models.Store
 }
 
-// Work links every record that is waiting.
+// Work links every record that is waiting, unless another sequencer is at it.
 func (w *AuditChainWorker) Work(ctx context.Context, _ *river.Job[AuditChainArgs]) error {
-	_, err := w.store.LinkAudit(ctx)
+	_, err := w.store.LinkAuditIfFree(ctx)
 	return err
 }
 
-// auditChainJob runs the worker every second; a run that finds another still linking waits for
-// it on the chain's lock and then finds little or nothing left.
+// auditChainJob runs the worker every second; a run that finds another still linking ends at
+// once and leaves the work to it.
 func auditChainJob() *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(auditChainEvery),
 		func() (river.JobArgs, *river.InsertOpts) {
