@@ -194,6 +194,11 @@ var accessMatrix = []access{
 	{route: "GET /stats", want: all(200)},
 	{route: "GET /negative-list", want: all(200)},
 	{route: "GET /parties/:id/credit", url: "/parties/demo-merchant/credit", want: all(200)},
+	// The credit forms: who may post them is who may use the API (an empty form is invalid; an
+	// empty listing form names no party's page to show it on)
+	{route: "POST /parties/:id/certifications", url: "/parties/demo-merchant/certifications", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+	{route: "POST /negative-list", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+	{route: "POST /negative-list/:id/appeals", url: "/negative-list/missing/appeals", form: true, want: [7]int{401, 403, 422, 422, 403, 403, 403}},
 	{route: "GET /alerts", want: all(200)},
 	{route: "GET /alerts/:id", url: "/alerts/missing", want: all(404)},
 	// {alert} is not public: only those who may read every alert see it, to the others it does not exist

@@ -7,11 +7,17 @@ import (
 )
 
 // PartyCreditPage shows a party's public credit record: score and grade with how the score is
-// made, negative-list status, certifications and the records behind it.
+// made, negative-list status, certifications and the records behind it; to those the policy lets,
+// the forms to record a certification and to put the party on the negative list.
 func (h *Handlers) PartyCreditPage(c *fiber.Ctx) error {
+	return h.renderCredit(c, fiber.StatusOK, c.Params("id"), nil)
+}
+
+// renderCredit shows a party's credit page; extra carries a refused form back with its errors.
+func (h *Handlers) renderCredit(c *fiber.Ctx, status int, partyID string, extra fiber.Map) error {
 	ctx, cancel := ctx(c)
 	defer cancel()
-	credit, err := h.Store.CreditOf(ctx, c.Params("id"))
+	credit, err := h.Store.CreditOf(ctx, partyID)
 	if err != nil {
 		return err
 	}
@@ -19,12 +25,25 @@ func (h *Handlers) PartyCreditPage(c *fiber.Ctx) error {
 	if lang(c) == "en" && credit.Party.NameEn != "" {
 		name = credit.Party.NameEn
 	}
-	return render(c, fiber.StatusOK, "credit", "credit.title", fiber.Map{"Credit": credit, "PartyName": name})
+	data := fiber.Map{"Credit": credit, "PartyName": name, "Errors": map[string]string{},
+		"Authorities":   certificationAuthorities,
+		"MayCertify":    h.may(c, "certification", "create"),
+		"MayList":       !credit.NegativeListed && h.may(c, "negative_list", "create"),
+		"Certification": certificationForm{}}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return render(c, status, "credit", "credit.title", data)
 }
 
 // NegativeListPage lists the parties on the negative list now; ?q= searches names and
-// registration codes.
+// registration codes. Staff of a listed party find the form to appeal its entry.
 func (h *Handlers) NegativeListPage(c *fiber.Ctx) error {
+	return h.renderNegativeList(c, fiber.StatusOK, fiber.Map{"Appealed": c.Query("appealed")})
+}
+
+// renderNegativeList shows the negative list; extra carries a refused appeal back with its errors.
+func (h *Handlers) renderNegativeList(c *fiber.Ctx, status int, extra fiber.Map) error {
 	p, err := page(c)
 	if err != nil {
 		return err
@@ -36,9 +55,16 @@ func (h *Handlers) NegativeListPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	extra := fiber.Map{"Items": items, "Q": q}
+	data := fiber.Map{"Items": items, "Q": q, "Errors": map[string]string{}}
 	if next != nil {
-		extra["More"] = "/negative-list?" + url.Values{"q": {q}, "cursor": {*next}}.Encode()
+		data["More"] = "/negative-list?" + url.Values{"q": {q}, "cursor": {*next}}.Encode()
 	}
-	return render(c, fiber.StatusOK, "negative_list", "negative.title", extra)
+	// Only a party's own staff may appeal its entry (the model checks it again when they do).
+	if u := currentUser(c); u != nil && u.PartyID != nil && h.may(c, "appeal", "create") {
+		data["OwnParty"] = *u.PartyID
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return render(c, status, "negative_list", "negative.title", data)
 }
