@@ -199,6 +199,7 @@ var accessMatrix = []access{
 	{route: "POST /parties/:id/certifications", url: "/parties/demo-merchant/certifications", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "POST /negative-list", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "POST /negative-list/:id/appeals", url: "/negative-list/missing/appeals", form: true, want: [7]int{401, 403, 422, 422, 403, 403, 403}},
+	{route: "POST /appeals/:id/decision", url: "/appeals/missing/decision", form: true, want: adminOnly(401, 422)},
 	{route: "GET /alerts", want: all(200)},
 	{route: "GET /alerts/:id", url: "/alerts/missing", want: all(404)},
 	// {alert} is not public: only those who may read every alert see it, to the others it does not exist

@@ -121,16 +121,33 @@ func TestNegativeListAppealForm(t *testing.T) {
 		t.Fatalf("%d appeals stored, want 1", appeals())
 	}
 
-	// The admin decides. No page lists open appeals yet (the model has no list of them), so the
-	// decision goes through the API; the page shows its outcome.
+	// The admin finds the appeal among the open ones on the list, must give a reason, and grants it.
 	var appeal string
 	if err := ts.srv.Store().Gorm().Table("negative_list_appeals").Where("entry_id = ?", entry.ID).
 		Select("id").Scan(&appeal).Error; err != nil {
 		t.Fatal(err)
 	}
-	if r := ts.do(t, "POST", "/api/v1/appeals/"+appeal+"/decision", ts.token(t, "admin"),
-		map[string]any{"decision": "granted", "reason": "整改到位"}); r.Status != 200 {
+	admin := ts.token(t, "admin")
+	if body := string(ts.do(t, "GET", "/negative-list", admin, nil).Body); !strings.Contains(body, `id="open-appeal-`+appeal+`"`) {
+		t.Fatal("the admin's list does not show the open appeal")
+	}
+	if body := string(ts.do(t, "GET", "/negative-list", ts.token(t, "merchant"), nil).Body); strings.Contains(body, `id="open-appeals"`) {
+		t.Error("the merchant is shown the open appeals")
+	}
+	if r := ts.form(t, "/appeals/"+appeal+"/decision", admin, url.Values{"decision": {"granted"}}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), `id="reason-`+appeal+`-error"`) {
+		t.Fatalf("a decision without a reason: %d", r.Status)
+	}
+	if r := ts.form(t, "/appeals/"+appeal+"/decision", ts.token(t, "inspector"), url.Values{"decision": {"granted"}, "reason": {"x"}}); r.Status != 403 {
+		t.Fatalf("an inspector decides: %d", r.Status)
+	}
+	r = ts.form(t, "/appeals/"+appeal+"/decision", admin, url.Values{"decision": {"granted"}, "reason": {"整改到位"}})
+	if r.Status != 303 {
 		t.Fatalf("grant: %d %s", r.Status, r.Body)
+	}
+	if body := string(ts.do(t, "GET", r.Header.Get("Location"), admin, nil).Body); !strings.Contains(body, `id="appeal-decided"`) ||
+		strings.Contains(body, `id="open-appeal-`+appeal+`"`) {
+		t.Error("after the decision the list does not say so, or still shows the appeal as open")
 	}
 	if strings.Contains(string(ts.do(t, "GET", "/negative-list", "", nil).Body), `id="entry-`+entry.ID+`"`) {
 		t.Error("the entry is still on the list after the granted appeal")

@@ -191,6 +191,7 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/parties/:id/certifications", Obj: "certification", Act: "create", Handler: h.AddCertificationForm, Summary: "Record an authority's grade for a party (form)"},
 		{Method: "POST", Path: "/negative-list", Obj: "negative_list", Act: "create", Handler: h.ListPartyForm, Summary: "Put a party on the negative list (form)"},
 		{Method: "POST", Path: "/negative-list/:id/appeals", Obj: "appeal", Act: "create", Handler: h.FileAppealForm, Summary: "Appeal a stay on the negative list (form, the party's staff)"},
+		{Method: "POST", Path: "/appeals/:id/decision", Obj: "appeal", Act: "decide", Handler: h.DecideAppealForm, Summary: "Grant or deny an appeal (form, admin)"},
 		{Method: "GET", Path: "/alerts", Obj: "public_alert", Act: "read", Handler: h.AlertsPage, Summary: "Public alerts and recalls page, newest first"},
 		{Method: "GET", Path: "/alerts/:id", Obj: "public_alert", Act: "read", Handler: h.AlertPage, Summary: "A public alert or recall; one not made public only to those who may read every alert"},
 		{Method: "GET", Path: "/listings", Obj: "listing", Act: "read", Handler: h.ListingsPage, Summary: "Online discoveries page"},

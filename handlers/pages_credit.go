@@ -39,7 +39,7 @@ func (h *Handlers) renderCredit(c *fiber.Ctx, status int, partyID string, extra 
 // NegativeListPage lists the parties on the negative list now; ?q= searches names and
 // registration codes. Staff of a listed party find the form to appeal its entry.
 func (h *Handlers) NegativeListPage(c *fiber.Ctx) error {
-	return h.renderNegativeList(c, fiber.StatusOK, fiber.Map{"Appealed": c.Query("appealed")})
+	return h.renderNegativeList(c, fiber.StatusOK, fiber.Map{"Appealed": c.Query("appealed"), "Decided": c.Query("decided")})
 }
 
 // renderNegativeList shows the negative list; extra carries a refused appeal back with its errors.
@@ -62,6 +62,14 @@ func (h *Handlers) renderNegativeList(c *fiber.Ctx, status int, extra fiber.Map)
 	// Only a party's own staff may appeal its entry (the model checks it again when they do).
 	if u := currentUser(c); u != nil && u.PartyID != nil && h.may(c, "appeal", "create") {
 		data["OwnParty"] = *u.PartyID
+	}
+	// Those who decide appeals see the open ones.
+	if h.may(c, "appeal", "decide") {
+		open, err := h.Store.OpenAppeals(ctx)
+		if err != nil {
+			return err
+		}
+		data["OpenAppeals"], data["Decider"] = open, true
 	}
 	for k, v := range extra {
 		data[k] = v

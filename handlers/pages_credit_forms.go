@@ -91,3 +91,28 @@ func (h *Handlers) FileAppealForm(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/negative-list?appealed="+url.QueryEscape(entryID)+"#entry-"+url.PathEscape(entryID), fiber.StatusSeeOther)
 }
+
+// decisionForm is an admin's decision on an appeal: the button pressed, and why.
+type decisionForm struct {
+	Decision string `form:"decision"`
+	Reason   string `form:"reason"`
+}
+
+// DecideAppealForm grants or denies an appeal from the negative list (admin) and goes back to
+// it, which then lists the party only if the appeal was denied.
+func (h *Handlers) DecideAppealForm(c *fiber.Ctx) error {
+	var form decisionForm
+	if err := c.BodyParser(&form); err != nil {
+		return fiber.ErrBadRequest
+	}
+	appealID := c.Params("id")
+	ctx, cancel := ctx(c)
+	defer cancel()
+	if _, err := h.Store.DecideAppeal(ctx, actor(c), appealID, form.Decision, form.Reason); err != nil {
+		return h.formRefused(c, err, func(fields map[string]string, msg string) error {
+			return h.renderNegativeList(c, fiber.StatusUnprocessableEntity,
+				fiber.Map{"DecisionReason": form.Reason, "DecidingAppeal": appealID, "Errors": fields, "FormError": msg})
+		})
+	}
+	return c.Redirect("/negative-list?decided="+url.QueryEscape(appealID)+"#open-appeals", fiber.StatusSeeOther)
+}

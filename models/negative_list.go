@@ -186,6 +186,23 @@ func (s *Store) FileAppeal(ctx context.Context, actor Actor, u *User, entryID, g
 	return a, nil
 }
 
+// OpenAppeal is an appeal waiting for a decision, with the entry and party it is about.
+type OpenAppeal struct {
+	Appeal
+	PartyID     string `json:"party_id"`
+	PartyName   string `json:"party_name"`
+	EntryReason string `json:"entry_reason"`
+}
+
+// OpenAppeals lists the appeals waiting for a decision, oldest first (at most 100).
+func (s *Store) OpenAppeals(ctx context.Context) ([]OpenAppeal, error) {
+	var out []OpenAppeal
+	err := s.db.WithContext(ctx).Raw(`SELECT a.*, e.party_id, p.name AS party_name, e.reason AS entry_reason
+		FROM negative_list_appeals a JOIN negative_list_entries e ON e.id = a.entry_id JOIN parties p ON p.id = e.party_id
+		WHERE a.decision IS NULL ORDER BY a.filed_at, a.id LIMIT 100`).Scan(&out).Error
+	return out, err
+}
+
 // DecideAppeal grants (the party leaves the list) or denies an open appeal.
 func (s *Store) DecideAppeal(ctx context.Context, actor Actor, appealID, decision, reason string) (*Appeal, error) {
 	reason = strings.TrimSpace(reason)
