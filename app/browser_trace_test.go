@@ -96,6 +96,11 @@ func TestBrowserInspectorDiscoveryToPublicAlert(t *testing.T) {
 	if r := ts.do(t, "GET", "/api/v1/investigations/"+id, ts.token(t, "inspector"), nil); r.Status != 404 {
 		t.Errorf("the inspector who handed it off opens the investigation: %d", r.Status)
 	}
+	// On its page, a transfer names the district from a list, not as typed digits.
+	page := string(ts.do(t, "GET", "/investigations/"+id, binjiang, nil).Body)
+	if !strings.Contains(page, `<select id="transfer-jurisdiction" name="jurisdiction">`) || !strings.Contains(page, `value="330110"`) {
+		t.Errorf("the investigation page offers no list of districts to transfer to")
+	}
 
 	b.do("signing out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("signin-link")))
 	b.do("opening the public alerts", chromedp.Navigate(b.base+"/alerts"), chromedp.WaitVisible(chromedp.CSS("main")))

@@ -108,7 +108,8 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	if err := h.nameParties(ctx, p.Facts); err != nil {
 		return err
 	}
-	return render(c, status, "workflow", "kind."+kind, fiber.Map{"Record": p, "Errors": errs, "Failed": failed})
+	return render(c, status, "workflow", "kind."+kind, fiber.Map{"Record": p, "Errors": errs, "Failed": failed,
+		"Jurisdictions": jurisdictionCodes})
 }
 
 // LocalTime shows a time in Hangzhou's zone (the template function "local").
