@@ -31,14 +31,16 @@ func (h *Handlers) MatchesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	alerts := map[string]*models.Alert{}
+	ids := make([]string, 0, len(items))
+	for _, m := range items {
+		ids = append(ids, m.AlertID)
+	}
+	alerts, err := h.Store.AlertsByID(ctx, ids) // one query for the page, not one an alert
+	if err != nil {
+		return err
+	}
 	cards := make([]matchCard, len(items))
 	for i, m := range items {
-		if _, ok := alerts[m.AlertID]; !ok {
-			if alerts[m.AlertID], err = h.Store.AlertByID(ctx, m.AlertID); err != nil {
-				return err
-			}
-		}
 		cards[i] = matchCard{AlertMatch: m, Alert: alerts[m.AlertID]}
 	}
 	var more string

@@ -176,6 +176,22 @@ func (s *Store) AlertByID(ctx context.Context, id string) (*Alert, error) {
 	return &a, nil
 }
 
+// AlertsByID loads the alerts of the ids given, by id; ids that name no alert are left out.
+func (s *Store) AlertsByID(ctx context.Context, ids []string) (map[string]*Alert, error) {
+	out := map[string]*Alert{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var alerts []Alert
+	if err := s.db.WithContext(ctx).Raw(alertColumns+` WHERE id IN ?`, ids).Scan(&alerts).Error; err != nil {
+		return nil, err
+	}
+	for i := range alerts {
+		out[alerts[i].ID] = &alerts[i]
+	}
+	return out, nil
+}
+
 const alertColumns = `SELECT id, number, title, level, hazards, product_ids, gtins, batch_ids, description, measures, public,
 	source, source_ref, brand, model, country, product, issued_on, external::text AS external, jurisdiction, created_by, created_at FROM alerts`
 
