@@ -99,7 +99,7 @@ func (h *Handlers) RecordTraceEvent(c *fiber.Ctx) error {
 	in := models.NewTraceEvent{Type: form.Type, Action: form.Action, EventTimeZone: form.EventTimeZone, BizStep: form.BizStep,
 		Disposition: form.Disposition, ReadPoint: form.ReadPoint, BizLocation: form.BizLocation, ProductID: optionalField(form.ProductID),
 		BatchID: optionalField(form.BatchID), UOM: form.UOM, PartyID: optionalField(form.PartyID),
-		FromPartyID: optionalField(form.FromPartyID), ToPartyID: optionalField(form.ToPartyID), EPCs: strings.Fields(form.EPCs)}
+		FromPartyID: optionalField(form.FromPartyID), ToPartyID: optionalField(form.ToPartyID), EPCs: idList(form.EPCs)}
 	if q := strings.TrimSpace(form.Quantity); q != "" {
 		quantity := models.Quantity(q)
 		in.Quantity = &quantity
