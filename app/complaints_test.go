@@ -263,6 +263,13 @@ func TestComplaintConcurrentActionsOneWins(t *testing.T) {
 	if got := timelineActions(t, ts, ts.token(t, "consumer"), id); len(got) != 2 {
 		t.Fatalf("timeline: %v", got)
 	}
+	// The losers wrote nothing else either: one audit record and one notice of the respond.
+	if n := ts.count(t, "audit_records", "action = 'complaints.respond' AND object_id = ?", id); n != 1 {
+		t.Errorf("%d audit records of the respond, want 1", n)
+	}
+	if n := ts.count(t, "notifications", "event = 'respond' AND record_id = ?", id); n != 1 {
+		t.Errorf("%d notices of the respond, want 1", n)
+	}
 }
 
 func otherInspector(t *testing.T, ts *testServer, jurisdiction string) string {

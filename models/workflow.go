@@ -5,9 +5,12 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -103,47 +106,106 @@ func (s *Store) Within(tx *gorm.DB) *Store {
 	return &Store{db: tx, pool: s.pool, credentials: s.credentials}
 }
 
-// ApplyTransition writes an action: the record's new state (only if its version is still the one
-// the decision was made on, else ECONFLICT), the timeline entry, the audit record, the
-// notifications, and whatever after adds (jobs to run after commit), all in one transaction.
-func (s *Store) ApplyTransition(ctx context.Context, t Transition, after func(tx *gorm.DB) error) (int, error) {
+// ApplyTransition writes an action in one statement (transitionSQL): the record's new state,
+// only if its version is still the one the decision was made on (else ECONFLICT and nothing is
+// written), its timeline entry, its notifications and its audit record. The record as it now
+// stands is scanned into row, a pointer to its model. When after is set (credit records,
+// deadline jobs), the statement and after run in one transaction, and row is read again after it.
+func (s *Store) ApplyTransition(ctx context.Context, t Transition, row any, after func(tx *gorm.DB) error) error {
 	if !workflowTables[t.Kind] {
-		return 0, fmt.Errorf("no workflow table %q", t.Kind)
+		return fmt.Errorf("no workflow table %q", t.Kind)
 	}
-	newVersion := t.Version + 1
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		set := map[string]any{"status": t.To, "version": newVersion, "deadlines": t.Deadlines, "updated_at": gorm.Expr("now()")}
-		for k, v := range t.Fields {
-			set[k] = v
-		}
-		if t.Pause {
-			set["paused_at"] = gorm.Expr("now()")
-		}
-		if t.Resume {
-			set["paused_at"] = nil
-		}
-		res := tx.Table(t.Kind).Where("id = ? AND version = ?", t.RecordID, t.Version).Updates(set)
+	query, args, err := transitionSQL(t)
+	if err != nil {
+		return err
+	}
+	write := func(tx *gorm.DB) error {
+		res := tx.Raw(query, args...).Scan(row)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return Errorf(ECONFLICT, "stale_state")
 		}
-		if err := recordStep(tx, t.Kind, t.RecordID, t.Actor, t.Relation, t.Action, t.From, t.To, t.Payload, t.Notify); err != nil {
+		if after == nil {
+			return nil
+		}
+		if err := after(tx); err != nil {
 			return err
 		}
-		if after != nil {
-			if err := after(tx); err != nil {
-				return err
-			}
+		// after may have changed the record too (a claim linked to the complaint it became).
+		return tx.Table(t.Kind).Where("id = ?", t.RecordID).Take(row).Error
+	}
+	db := s.db.WithContext(ctx)
+	if after == nil {
+		return write(db) // one statement is its own transaction
+	}
+	return db.Transaction(write)
+}
+
+// transitionSQL is the statement of a transition: the versioned UPDATE of the record, and the
+// timeline entry, notifications and audit record inserted from what it returns, so that a stale
+// version (no row) inserts nothing either.
+func transitionSQL(t Transition) (string, []any, error) {
+	payload, err := json.Marshal(t.Payload)
+	if err != nil {
+		return "", nil, err
+	}
+	if t.Payload == nil {
+		payload = []byte("{}")
+	}
+	newVersion := t.Version + 1
+	before, err := summary(map[string]any{"status": t.From, "version": t.Version})
+	if err != nil {
+		return "", nil, err
+	}
+	after, err := summary(map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload})
+	if err != nil {
+		return "", nil, err
+	}
+
+	set := []string{"status = ?", "version = ?", "deadlines = ?", "updated_at = now()"}
+	args := []any{t.To, newVersion, t.Deadlines}
+	columns := make([]string, 0, len(t.Fields))
+	for column := range t.Fields {
+		columns = append(columns, column)
+	}
+	sort.Strings(columns) // the same action makes the same SQL text, one prepared statement
+	for _, column := range columns {
+		set = append(set, pgx.Identifier{column}.Sanitize()+" = ?")
+		args = append(args, t.Fields[column])
+	}
+	if t.Pause {
+		set = append(set, "paused_at = now()")
+	}
+	if t.Resume {
+		set = append(set, "paused_at = NULL")
+	}
+	var q strings.Builder
+	q.WriteString("WITH rec AS (UPDATE " + pgx.Identifier{t.Kind}.Sanitize() + " SET " + strings.Join(set, ", ") +
+		" WHERE id = ? AND version = ? RETURNING *),\n")
+	args = append(args, t.RecordID, t.Version)
+	q.WriteString(`step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
+	SELECT ?, id, ?, ?, ?, ?, ?, ?::jsonb FROM rec),
+`)
+	args = append(args, t.Kind, t.Action, t.Actor.UserID, t.Relation, t.From, t.To, string(payload))
+	if len(t.Notify) > 0 {
+		args = append(args, t.Kind, t.Action)
+		rows := make([]string, len(t.Notify))
+		for i, r := range t.Notify {
+			rows[i] = "(?, ?)"
+			args = append(args, r.Type, r.ID)
 		}
-		if err := audit(tx, t.Actor, t.Kind+"."+t.Action, t.Kind, t.RecordID,
-			map[string]any{"status": t.From, "version": t.Version}, map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload}); err != nil {
-			return err
-		}
-		return nil
-	})
-	return newVersion, err
+		q.WriteString(`notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
+	SELECT n.type, n.id, ?, rec.id, ? FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id)),
+`)
+	}
+	q.WriteString(`audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
+	SELECT ?::timestamptz, ?, ?, ?, id, ?::json, ?::json FROM rec)
+SELECT * FROM rec`)
+	args = append(args, time.Now().UTC().Truncate(time.Microsecond), t.Actor.UserID, t.Kind+"."+t.Action, t.Kind,
+		nullJSON(before), nullJSON(after))
+	return q.String(), args, nil
 }
 
 // recordStep writes the timeline entry and the notifications of a step.

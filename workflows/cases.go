@@ -14,6 +14,7 @@ type caseRecord struct{ *models.ArbitrationCase }
 
 func (c caseRecord) RecordID() string             { return c.ID }
 func (c caseRecord) State() *models.WorkflowState { return &c.WorkflowState }
+func (c caseRecord) Row() any                     { return c.ArbitrationCase }
 
 // Case payloads.
 type (
@@ -55,6 +56,7 @@ var caseFlow = &Workflow{
 	States: []string{"filed", "accepted", "rejected", "defence_filed", "tribunal_formed", "hearing", "deliberation",
 		"awarded", "published", "settled", "complied", "non_compliant", "withdrawn"},
 	Open: []string{"filed", "accepted", "defence_filed", "tribunal_formed", "hearing", "deliberation"},
+	New:  func() Record { return caseRecord{&models.ArbitrationCase{}} },
 	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
 		c, err := s.CaseByID(ctx, id)
 		if err != nil {

@@ -14,6 +14,7 @@ type claimRecord struct{ *models.Claim }
 
 func (c claimRecord) RecordID() string             { return c.ID }
 func (c claimRecord) State() *models.WorkflowState { return &c.WorkflowState }
+func (c claimRecord) Row() any                     { return c.Claim }
 
 // claimant and merchant are who a claim's notices go to.
 func (c claimRecord) claimant() models.Recipient {
@@ -56,6 +57,7 @@ var claimFlow = &Workflow{
 	Object: "claim",
 	States: []string{"requested", "approved", "rejected", "return_shipped", "received", "refunded", "escalated", "withdrawn"},
 	Open:   []string{"requested", "approved", "rejected", "return_shipped", "received"},
+	New:    func() Record { return claimRecord{&models.Claim{}} },
 	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
 		c, err := s.ClaimByID(ctx, id)
 		if err != nil {
@@ -197,7 +199,7 @@ func (e *Engine) FileClaim(ctx context.Context, u *models.User, in models.NewCla
 	}
 	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
 	err = e.store.CreateClaim(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "claims", c.ID, nil, c.Deadlines)
+		return e.scheduleDeadlines(ctx, tx, "claims", c.ID, c.Deadlines)
 	})
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ type complaintRecord struct{ *models.Complaint }
 
 func (c complaintRecord) RecordID() string             { return c.ID }
 func (c complaintRecord) State() *models.WorkflowState { return &c.WorkflowState }
+func (c complaintRecord) Row() any                     { return c.Complaint }
 
 // Complaint payloads.
 type (
@@ -47,6 +48,7 @@ var complaintFlow = &Workflow{
 	Object: "complaint",
 	States: []string{"filed", "offered", "in_review", "in_mediation", "paused", "resolved", "refused", "unresolved", "withdrawn"},
 	Open:   []string{"filed", "offered", "in_review", "in_mediation", "paused"},
+	New:    func() Record { return complaintRecord{&models.Complaint{}} },
 	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
 		c, err := s.ComplaintByID(ctx, id)
 		if err != nil {
@@ -230,7 +232,7 @@ func (e *Engine) FileComplaint(ctx context.Context, u *models.User, in models.Ne
 	}
 	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
 	err = e.store.CreateComplaint(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "complaints", c.ID, nil, c.Deadlines)
+		return e.scheduleDeadlines(ctx, tx, "complaints", c.ID, c.Deadlines)
 	})
 	if err != nil {
 		return nil, err

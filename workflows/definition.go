@@ -13,6 +13,8 @@ import (
 type Record interface {
 	RecordID() string
 	State() *models.WorkflowState
+	// Row is the model behind the record (*models.Complaint, ...), for reading a row into.
+	Row() any
 }
 
 // Workflow declares one kind of case as data: its states, its actions, how a user stands to a
@@ -24,6 +26,8 @@ type Workflow struct {
 	// Open states are those a record can still move from (withdraw applies to them).
 	Open    []string
 	Actions []*Action
+	// New is an empty record of the kind: an applied action reads the record's new row into it.
+	New func() Record
 	// Load reads one record.
 	Load func(ctx context.Context, store *models.Store, id string) (Record, error)
 	// Relations are the ways a user stands to a record: complainant, respondent, ... The policy

@@ -257,18 +257,24 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 			return nil, err
 		}
 	}
-	_, err := e.store.ApplyTransition(ctx, *t, func(tx *gorm.DB) error {
-		for _, fn := range step.inTx {
-			if err := fn(tx); err != nil {
-				return err
+	// The transition is one statement; credit records and new deadline jobs join it in a transaction.
+	moved := movedDeadlines(st.Deadlines, t.Deadlines)
+	var after func(tx *gorm.DB) error
+	if len(step.inTx) > 0 || len(moved) > 0 {
+		after = func(tx *gorm.DB) error {
+			for _, fn := range step.inTx {
+				if err := fn(tx); err != nil {
+					return err
+				}
 			}
+			return e.scheduleDeadlines(ctx, tx, kind, rec.RecordID(), moved)
 		}
-		return e.scheduleDeadlines(ctx, tx, kind, rec.RecordID(), st.Deadlines, t.Deadlines)
-	})
-	if err != nil {
+	}
+	applied := wf.New()
+	if err := e.store.ApplyTransition(ctx, *t, applied.Row(), after); err != nil {
 		return nil, err
 	}
-	return wf.Load(ctx, e.store, rec.RecordID())
+	return applied, nil
 }
 
 // relationOf names the relation under which the actor takes the action, for the timeline.
@@ -281,16 +287,24 @@ func (e *Engine) relationOf(wf *Workflow, rels []string, st *models.WorkflowStat
 	return ""
 }
 
-// scheduleDeadlines adds a job for every deadline that is new or moved, in the transaction.
-func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id string, before, after models.Deadlines) error {
+// movedDeadlines are the deadlines of after that are new or moved since before.
+func movedDeadlines(before, after models.Deadlines) models.Deadlines {
+	moved := models.Deadlines{}
+	for name, due := range after {
+		if old, had := before[name]; !had || !old.Equal(due) {
+			moved[name] = due
+		}
+	}
+	return moved
+}
+
+// scheduleDeadlines adds a job for every deadline given, in the transaction.
+func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id string, deadlines models.Deadlines) error {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return errors.New("scheduling deadlines needs a database/sql transaction")
 	}
-	for name, due := range after {
-		if old, had := before[name]; had && old.Equal(due) {
-			continue
-		}
+	for name, due := range deadlines {
 		_, err := e.inserter.InsertTx(ctx, sqlTx, DeadlineArgs{Workflow: kind, RecordID: id, Deadline: name, Due: due},
 			&river.InsertOpts{ScheduledAt: due, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 		if err != nil {

@@ -13,6 +13,7 @@ type investigationRecord struct{ *models.Investigation }
 
 func (i investigationRecord) RecordID() string             { return i.ID }
 func (i investigationRecord) State() *models.WorkflowState { return &i.WorkflowState }
+func (i investigationRecord) Row() any                     { return i.Investigation }
 
 type closePayload struct {
 	Findings string `json:"findings" validate:"required,max=20000"`
@@ -32,6 +33,7 @@ var investigationFlow = &Workflow{
 	Object: "investigation",
 	States: []string{"open", "investigating", "closed"},
 	Open:   []string{"open", "investigating"},
+	New:    func() Record { return investigationRecord{&models.Investigation{}} },
 	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
 		inv, err := s.InvestigationByID(ctx, id)
 		if err != nil {

@@ -14,6 +14,7 @@ type measureRecord struct{ *models.Measure }
 
 func (m measureRecord) RecordID() string             { return m.ID }
 func (m measureRecord) State() *models.WorkflowState { return &m.WorkflowState }
+func (m measureRecord) Row() any                     { return m.Measure }
 
 // sides of a measure: the party ordered, and the office that ordered it.
 func (m measureRecord) sides() []side {
@@ -35,6 +36,7 @@ var measureFlow = &Workflow{
 	Object: "measure",
 	States: []string{"issued", "complied", "verified", "overdue"},
 	Open:   []string{"issued", "overdue"},
+	New:    func() Record { return measureRecord{&models.Measure{}} },
 	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
 		m, err := s.MeasureByID(ctx, id)
 		if err != nil {
@@ -117,7 +119,7 @@ func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.New
 			Deadlines: models.Deadlines{"comply_by": in.Deadline.UTC().Truncate(time.Microsecond)}}}
 	notify := []models.Recipient{{Type: "party", ID: target}}
 	err := e.store.CreateMeasure(ctx, models.Actor{UserID: u.ID}, m, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "measures", m.ID, nil, m.Deadlines)
+		return e.scheduleDeadlines(ctx, tx, "measures", m.ID, m.Deadlines)
 	})
 	if err != nil {
 		return nil, err
