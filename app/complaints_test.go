@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -115,6 +116,23 @@ func TestComplaintMerchantOfferAccepted(t *testing.T) {
 		t.Fatalf("timeline: %s", got)
 	}
 	expectCredit(t, ts, "demo-merchant", id, "complaint_settled_in_time")
+	// Each step left its audit record; the filing's names what was filed, its number included.
+	var audited []models.AuditRecord
+	if err := ts.srv.Store().Gorm().Where("object_type = 'complaints' AND object_id = ?", id).Order("id").Find(&audited).Error; err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, a := range audited {
+		actions = append(actions, a.Action)
+	}
+	if strings.Join(actions, " ") != "complaints.file complaints.respond complaints.accept_offer" {
+		t.Fatalf("audit records: %v", actions)
+	}
+	var filed map[string]any
+	if err := json.Unmarshal(audited[0].After, &filed); err != nil || filed["number"] != c["number"] ||
+		filed["amount"] != "129.90" || filed["respondent_id"] != "demo-merchant" || audited[0].Before != nil {
+		t.Fatalf("audit of the filing: before %s, after %s (%v)", audited[0].Before, audited[0].After, err)
+	}
 	notes := ts.do(t, "GET", "/api/v1/notifications", merchant, nil)
 	if !strings.Contains(string(notes.Body), `"event":"file"`) || !strings.Contains(string(notes.Body), `"event":"accept_offer"`) {
 		t.Fatalf("merchant's notifications: %s", notes.Body)

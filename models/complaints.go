@@ -100,32 +100,34 @@ func (s *Store) ComplaintJurisdiction(ctx context.Context, respondentID string, 
 	return fallback, nil
 }
 
-// CreateComplaint stores a filed complaint with its first timeline entry, audit record and
-// notifications; after adds the jobs to run once it commits.
+// CreateComplaint stores a filed complaint with its first timeline entry, notices and audit
+// record in one statement (stepSQL; the number comes from its sequence there), and after (the
+// jobs to run once it commits) in the same transaction.
 func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, notify []Recipient, after func(tx *gorm.DB) error) error {
 	c.ID = newID()
 	c.ComplainantID = actor.UserID
+	var q strings.Builder
+	q.WriteString(`WITH rec AS (INSERT INTO complaints (id, number, complainant_id, respondent_id, platform_id, order_ref,
+		listing_id, listing_url, product_id, category, amount, currency, description, request, status, version,
+		jurisdiction, deadlines, created_at, updated_at)
+	VALUES (?, ? || lpad(nextval('complaint_number_seq')::text, 6, '0'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, now(), now())
+	RETURNING *)`)
+	args := []any{c.ID, fmt.Sprintf("CP-%d-", time.Now().Year()), c.ComplainantID, c.RespondentID, c.PlatformID, c.OrderRef,
+		c.ListingID, c.ListingURL, c.ProductID, c.Category, c.Amount, c.Currency, c.Description, c.Request, c.Status,
+		c.Jurisdiction, c.Deadlines}
+	query, args, err := stepSQL(&q, args, stepWrite{Kind: "complaints", Action: "file", Relation: "complainant", To: c.Status,
+		Actor: actor, Notify: notify,
+		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'category', rec.category, 'currency', rec.currency,
+		'number', rec.number, 'respondent_id', rec.respondent_id)`})
+	if err != nil {
+		return err
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var seq int64
-		if err := tx.Raw("SELECT nextval('complaint_number_seq')").Scan(&seq).Error; err != nil {
-			return err
-		}
-		c.Number = fmt.Sprintf("CP-%d-%06d", time.Now().Year(), seq)
-		c.Version = 1
-		if err := tx.Omit("Offer", "Outcome", "CaseID", "PausedAt").Create(c).Error; err != nil {
-			return err
-		}
-		if err := recordStep(tx, "complaints", c.ID, actor, "complainant", "file", "", c.Status, nil, notify); err != nil {
+		if err := tx.Raw(query, args...).Scan(c).Error; err != nil {
 			return err
 		}
 		if after != nil {
-			if err := after(tx); err != nil {
-				return err
-			}
-		}
-		if err := audit(tx, actor, "complaints.file", "complaints", c.ID, nil, map[string]any{
-			"number": c.Number, "respondent_id": c.RespondentID, "category": c.Category, "amount": c.Amount, "currency": c.Currency}); err != nil {
-			return err
+			return after(tx)
 		}
 		return nil
 	})

@@ -5,12 +5,9 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -141,71 +138,6 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition, row any, afte
 		return write(db) // one statement is its own transaction
 	}
 	return db.Transaction(write)
-}
-
-// transitionSQL is the statement of a transition: the versioned UPDATE of the record, and the
-// timeline entry, notifications and audit record inserted from what it returns, so that a stale
-// version (no row) inserts nothing either.
-func transitionSQL(t Transition) (string, []any, error) {
-	payload, err := json.Marshal(t.Payload)
-	if err != nil {
-		return "", nil, err
-	}
-	if t.Payload == nil {
-		payload = []byte("{}")
-	}
-	newVersion := t.Version + 1
-	before, err := summary(map[string]any{"status": t.From, "version": t.Version})
-	if err != nil {
-		return "", nil, err
-	}
-	after, err := summary(map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload})
-	if err != nil {
-		return "", nil, err
-	}
-
-	set := []string{"status = ?", "version = ?", "deadlines = ?", "updated_at = now()"}
-	args := []any{t.To, newVersion, t.Deadlines}
-	columns := make([]string, 0, len(t.Fields))
-	for column := range t.Fields {
-		columns = append(columns, column)
-	}
-	sort.Strings(columns) // the same action makes the same SQL text, one prepared statement
-	for _, column := range columns {
-		set = append(set, pgx.Identifier{column}.Sanitize()+" = ?")
-		args = append(args, t.Fields[column])
-	}
-	if t.Pause {
-		set = append(set, "paused_at = now()")
-	}
-	if t.Resume {
-		set = append(set, "paused_at = NULL")
-	}
-	var q strings.Builder
-	q.WriteString("WITH rec AS (UPDATE " + pgx.Identifier{t.Kind}.Sanitize() + " SET " + strings.Join(set, ", ") +
-		" WHERE id = ? AND version = ? RETURNING *),\n")
-	args = append(args, t.RecordID, t.Version)
-	q.WriteString(`step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
-	SELECT ?, id, ?, ?, ?, ?, ?, ?::jsonb FROM rec),
-`)
-	args = append(args, t.Kind, t.Action, t.Actor.UserID, t.Relation, t.From, t.To, string(payload))
-	if len(t.Notify) > 0 {
-		args = append(args, t.Kind, t.Action)
-		rows := make([]string, len(t.Notify))
-		for i, r := range t.Notify {
-			rows[i] = "(?, ?)"
-			args = append(args, r.Type, r.ID)
-		}
-		q.WriteString(`notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
-	SELECT n.type, n.id, ?, rec.id, ? FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id)),
-`)
-	}
-	q.WriteString(`audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
-	SELECT ?::timestamptz, ?, ?, ?, id, ?::json, ?::json FROM rec)
-SELECT * FROM rec`)
-	args = append(args, time.Now().UTC().Truncate(time.Microsecond), t.Actor.UserID, t.Kind+"."+t.Action, t.Kind,
-		nullJSON(before), nullJSON(after))
-	return q.String(), args, nil
 }
 
 // recordStep writes the timeline entry and the notifications of a step.

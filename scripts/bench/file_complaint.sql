@@ -16,31 +16,27 @@
 
 BEGIN;
 
--- The complaint number; the id the portal makes in Go (a UUIDv7, here a random UUID); the
--- complainant, whom the portal already knows from the token.
-SELECT nextval('complaint_number_seq') AS seq, gen_random_uuid() AS id,
-    (SELECT id FROM users WHERE email = 'consumer@demo.portal') AS consumer \gset
-
-INSERT INTO complaints (id, number, complainant_id, respondent_id, platform_id, order_ref, listing_id, listing_url,
-    product_id, category, amount, currency, description, request, status, version, jurisdiction, deadlines,
-    created_at, updated_at)
-VALUES (':id', 'CP-2026-' || lpad(':seq', 6, '0'), ':consumer', 'demo-merchant', 'demo-platform', 'ORD-:order', NULL,
-    'https://shop.example.com/item/1', NULL, 'quality', :cents / 100.0, 'CNY', '充电宝使用两天后外壳鼓包发烫。', '退货退款',
-    'filed', 1, '330106', jsonb_build_object('respond_by', now() + interval '14 days'), now(), now());
-
--- The first step of its timeline, and the notice to the merchant.
-INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
-VALUES ('complaints', ':id', 'file', ':consumer', 'complainant', '', 'filed', '{}');
-
-INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
-VALUES ('party', 'demo-merchant', 'complaints', ':id', 'file');
-
--- The audit record (models/audit.go): appended unlinked, with no lock; the sequencer job
--- (models.LinkAudit) chains it after commit.
-INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
-VALUES (now(), ':consumer', 'complaints.file', 'complaints', ':id', NULL,
-    ('{"amount":"' || (:cents / 100.0)::numeric(14, 2) || '","category":"quality","currency":"CNY","number":"CP-2026-'
-        || lpad(':seq', 6, '0') || '","respondent_id":"demo-merchant"}')::json);
+-- The complaint with the first step of its timeline, the notice to the merchant and the audit
+-- record (appended unlinked, with no lock; the sequencer job, models.LinkAudit, chains it after
+-- commit): one statement, as models.CreateComplaint writes it (stepSQL). The id the portal makes
+-- in Go (a UUIDv7) is here a random UUID; the complainant the portal knows from the token.
+WITH rec AS (INSERT INTO complaints (id, number, complainant_id, respondent_id, platform_id, order_ref,
+        listing_id, listing_url, product_id, category, amount, currency, description, request, status, version,
+        jurisdiction, deadlines, created_at, updated_at)
+    VALUES (gen_random_uuid(), 'CP-2026-' || lpad(nextval('complaint_number_seq')::text, 6, '0'),
+        (SELECT id FROM users WHERE email = 'consumer@demo.portal'), 'demo-merchant', 'demo-platform', 'ORD-:order',
+        NULL, 'https://shop.example.com/item/1', NULL, 'quality', :cents / 100.0, 'CNY', '充电宝使用两天后外壳鼓包发烫。', '退货退款',
+        'filed', 1, '330106', jsonb_build_object('respond_by', now() + interval '14 days'), now(), now())
+    RETURNING *),
+step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
+    SELECT 'complaints', id, 'file', complainant_id, 'complainant', '', 'filed', '{}'::jsonb FROM rec),
+notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
+    SELECT n.type, n.id, 'complaints', rec.id, 'file' FROM rec, (VALUES ('party', 'demo-merchant')) AS n(type, id)),
+audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
+    SELECT now(), complainant_id, 'complaints.file', 'complaints', id, NULL::json,
+        json_build_object('amount', rec.amount::text, 'category', rec.category, 'currency', rec.currency,
+            'number', rec.number, 'respondent_id', rec.respondent_id) FROM rec)
+SELECT id AS id FROM rec \gset
 
 -- The respond_by deadline job, as River inserts it (kind workflow_deadline, scheduled, unique
 -- by kind and args).

@@ -1,0 +1,106 @@
+package models
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A step of a workflow (filing a record, or an action on it) is written as one statement: a
+// first CTE, rec, writes the record and returns its row; the timeline entry, the notices and
+// the audit record are inserted from rec, so that when rec writes nothing (a stale version)
+// nothing else is written either; the statement answers rec's row. One statement is one round
+// trip and, on its own, one transaction.
+
+// stepWrite is what a step writes beside its record.
+type stepWrite struct {
+	Kind, Action, Relation, From, To string
+	Actor                            Actor
+	Payload                          any // the timeline entry's payload; nil is {}
+	Notify                           []Recipient
+	// AuditBefore and AuditAfter are the audit record's summaries; AuditAfterSQL, when set, is
+	// SQL over rec's columns that makes AuditAfter instead (what only the database knows yet).
+	AuditBefore, AuditAfter any
+	AuditAfterSQL           string
+}
+
+// stepSQL finishes a statement that starts with the CTE rec (in q, with its args).
+func stepSQL(q *strings.Builder, args []any, w stepWrite) (string, []any, error) {
+	payload := []byte("{}")
+	if w.Payload != nil {
+		var err error
+		if payload, err = json.Marshal(w.Payload); err != nil {
+			return "", nil, err
+		}
+	}
+	before, err := summary(w.AuditBefore)
+	if err != nil {
+		return "", nil, err
+	}
+	after, err := summary(w.AuditAfter)
+	if err != nil {
+		return "", nil, err
+	}
+
+	q.WriteString(`,
+step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
+	SELECT ?, id, ?, ?, ?, ?, ?, ?::jsonb FROM rec)`)
+	args = append(args, w.Kind, w.Action, w.Actor.UserID, w.Relation, w.From, w.To, string(payload))
+	if len(w.Notify) > 0 {
+		args = append(args, w.Kind, w.Action)
+		rows := make([]string, len(w.Notify))
+		for i, r := range w.Notify {
+			rows[i] = "(?, ?)"
+			args = append(args, r.Type, r.ID)
+		}
+		q.WriteString(`,
+notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
+	SELECT n.type, n.id, ?, rec.id, ? FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id))`)
+	}
+	args = append(args, time.Now().UTC().Truncate(time.Microsecond), w.Actor.UserID, w.Kind+"."+w.Action, w.Kind, nullJSON(before))
+	afterSQL := "?::json"
+	if w.AuditAfterSQL != "" {
+		afterSQL = w.AuditAfterSQL
+	} else {
+		args = append(args, nullJSON(after))
+	}
+	q.WriteString(`,
+audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
+	SELECT ?::timestamptz, ?, ?, ?, id, ?::json, ` + afterSQL + ` FROM rec)
+SELECT * FROM rec`)
+	return q.String(), args, nil
+}
+
+// transitionSQL is the statement of an action: the UPDATE of the record, only at the version
+// the decision was made on, then the step's writes.
+func transitionSQL(t Transition) (string, []any, error) {
+	newVersion := t.Version + 1
+	set := []string{"status = ?", "version = ?", "deadlines = ?", "updated_at = now()"}
+	args := []any{t.To, newVersion, t.Deadlines}
+	columns := make([]string, 0, len(t.Fields))
+	for column := range t.Fields {
+		columns = append(columns, column)
+	}
+	sort.Strings(columns) // the same action makes the same SQL text, one prepared statement
+	for _, column := range columns {
+		set = append(set, pgx.Identifier{column}.Sanitize()+" = ?")
+		args = append(args, t.Fields[column])
+	}
+	if t.Pause {
+		set = append(set, "paused_at = now()")
+	}
+	if t.Resume {
+		set = append(set, "paused_at = NULL")
+	}
+	var q strings.Builder
+	q.WriteString("WITH rec AS (UPDATE " + pgx.Identifier{t.Kind}.Sanitize() + " SET " + strings.Join(set, ", ") +
+		" WHERE id = ? AND version = ? RETURNING *)")
+	args = append(args, t.RecordID, t.Version)
+	return stepSQL(&q, args, stepWrite{Kind: t.Kind, Action: t.Action, Relation: t.Relation, From: t.From, To: t.To,
+		Actor: t.Actor, Payload: t.Payload, Notify: t.Notify,
+		AuditBefore: map[string]any{"status": t.From, "version": t.Version},
+		AuditAfter:  map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload}})
+}
