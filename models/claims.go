@@ -128,7 +128,6 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify [
 		if err := recordStep(tx, "claims", c.ID, actor, "claimant", "file", "", c.Status, nil, notify); err != nil {
 			return err
 		}
-		// Jobs first: the audit append below holds the chain lock until commit.
 		if after != nil {
 			if err := after(tx); err != nil {
 				return err

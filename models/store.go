@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -32,6 +33,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	if cfg.MaxConns < 10 {
 		cfg.MaxConns = 10
+	}
+	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
+		usePQArrayElements(conn.TypeMap())
+		return nil
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
