@@ -81,6 +81,9 @@ DATABASE_URL="$pgbench_url" "$bin" seed >/dev/null
 pgbench_logs="$PORTAL_DATA_DIR/pgbench-logs"
 rm -rf "$pgbench_logs"
 mkdir -p "$pgbench_logs"
+# The first complaint number pgbench will file (the seed filed some already), for the respond run.
+first_filed="$("$PG_BIN/psql" -X -At "$pgbench_url" -c \
+	"SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM complaint_number_seq")"
 log "pgbench -n -c 16 -j 2 -T $PGBENCH_SECONDS -f scripts/bench/file_complaint.sql"
 "$PG_BIN/pgbench" -n -c 16 -j 2 -T "$PGBENCH_SECONDS" -f scripts/bench/file_complaint.sql \
 	-l --log-prefix "$pgbench_logs/tx" "$pgbench_url" | tee "$PORTAL_DATA_DIR/pgbench.out"
@@ -88,6 +91,22 @@ pgbench_tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$PORTAL_DATA_DIR/pgbench.o
 cat "$pgbench_logs"/tx.* | awk '{ print $3 }' | sort -n | awk -v tps="$pgbench_tps" '
 	{ v[NR] = $1 }
 	END { printf "pgbench, filing SQL at 16 clients: %.0f tps, p50 %.2f ms, p99 %.2f ms (%d transactions)\n",
+		tps, v[int(0.50 * (NR - 1)) + 1] / 1000, v[int(0.99 * (NR - 1)) + 1] / 1000, NR }'
+
+# The merchant's respond at 50 clients, closed loop, on the complaints just filed (each once):
+# what Postgres alone does for BenchmarkComplaintAction's SQL, on the same machine.
+"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$pgbench_url" -c "CREATE SEQUENCE pgbench_respond_pick START WITH $first_filed"
+filed="$("$PG_BIN/psql" -X -At "$pgbench_url" -c "SELECT count(*) FROM complaints WHERE number >= 'CP-2026-' || lpad('$first_filed', 6, '0')")"
+per_client=$((filed / 50 < 400 ? filed / 50 : 400))
+rm -rf "$pgbench_logs"
+mkdir -p "$pgbench_logs"
+log "pgbench -n -c 50 -j 2 -t $per_client -f scripts/bench/respond_complaint.sql ($filed complaints filed)"
+"$PG_BIN/pgbench" -n -c 50 -j 2 -t "$per_client" -f scripts/bench/respond_complaint.sql \
+	-l --log-prefix "$pgbench_logs/tx" "$pgbench_url" | tee "$PORTAL_DATA_DIR/pgbench-respond.out"
+respond_tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$PORTAL_DATA_DIR/pgbench-respond.out")"
+cat "$pgbench_logs"/tx.* | awk '{ print $3 }' | sort -n | awk -v tps="$respond_tps" '
+	{ v[NR] = $1 }
+	END { printf "pgbench, respond SQL at 50 clients: %.0f tps, p50 %.2f ms, p99 %.2f ms (%d transactions)\n",
 		tps, v[int(0.50 * (NR - 1)) + 1] / 1000, v[int(0.99 * (NR - 1)) + 1] / 1000, NR }'
 "$PG_BIN/psql" -X -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $pgbench_db WITH (FORCE)"
 
