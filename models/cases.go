@@ -84,30 +84,30 @@ func (s *Store) CreateCase(ctx context.Context, actor Actor, c *ArbitrationCase,
 	})
 }
 
-// CreateCaseTx is CreateCase inside a transaction the caller owns (a complaint going to arbitration).
+// CreateCaseTx is CreateCase inside a transaction the caller owns (a complaint going to
+// arbitration): the case with its first timeline entry, notices and audit record, in one
+// statement (stepSQL).
 func CreateCaseTx(tx *gorm.DB, actor Actor, c *ArbitrationCase, notify []Recipient) error {
 	if c.ID == "" {
 		c.ID = newID()
 	}
 	c.ClaimantID = actor.UserID
-	var seq int64
-	if err := tx.Raw("SELECT nextval('case_number_seq')").Scan(&seq).Error; err != nil {
-		return err
-	}
-	c.Number = fmt.Sprintf("AR-%d-%06d", time.Now().Year(), seq)
-	c.Version = 1
-	err := tx.Omit("SecretaryID", "ArbitratorID", "Defence", "Hearing", "Award", "Outcome", "PublishedAt", "PausedAt").Create(c).Error
-	if isForeignKeyViolation(err) {
-		return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
-	}
+	q, args := insertNumbered("cases", "case_number_seq", "AR", []string{"id", "claimant_id", "respondent_id", "complaint_id",
+		"amount", "currency", "claim", "agreement", "procedure", "status", "version", "jurisdiction", "deadlines"},
+		[]any{c.ID, c.ClaimantID, c.RespondentID, c.ComplaintID, c.Amount, c.Currency, c.Claim, c.Agreement, c.Procedure,
+			c.Status, 1, c.Jurisdiction, c.Deadlines})
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "cases", Action: "file", Relation: "claimant", To: c.Status,
+		Actor: actor, Notify: notify,
+		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'complaint_id', rec.complaint_id, 'currency', rec.currency,
+		'number', rec.number, 'respondent_id', rec.respondent_id)`})
 	if err != nil {
 		return err
 	}
-	if err := recordStep(tx, "cases", c.ID, actor, "claimant", "file", "", c.Status, nil, notify); err != nil {
-		return err
+	err = tx.Raw(query, args...).Scan(c).Error
+	if isForeignKeyViolation(err) {
+		return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
 	}
-	return audit(tx, actor, "cases.file", "cases", c.ID, nil, map[string]any{
-		"number": c.Number, "respondent_id": c.RespondentID, "amount": c.Amount, "currency": c.Currency, "complaint_id": c.ComplaintID})
+	return err
 }
 
 // CaseByID loads one case.

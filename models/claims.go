@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -106,37 +105,33 @@ func (in *NewClaim) checkDates(now time.Time) []FieldError {
 	return fields
 }
 
-// CreateClaim stores a filed claim with its first timeline entry, audit record and
-// notifications; after adds the jobs to run once it commits.
+// CreateClaim stores a filed claim with its first timeline entry, notices and audit record in
+// one statement (stepSQL), and after (the jobs to run once it commits) in the same transaction.
 func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify []Recipient, after func(tx *gorm.DB) error) error {
 	c.ID = newID()
 	c.ClaimantID = actor.UserID
+	q, args := insertNumbered("claims", "claim_number_seq", "AS", []string{"id", "claimant_id", "respondent_id", "order_ref",
+		"type", "no_reason", "delivered_at", "customs_released_at", "amount", "currency", "reason", "status", "version",
+		"jurisdiction", "deadlines"},
+		[]any{c.ID, c.ClaimantID, c.RespondentID, c.OrderRef, c.Type, c.NoReason, c.DeliveredAt, c.CustomsReleasedAt,
+			c.Amount, c.Currency, c.Reason, c.Status, 1, c.Jurisdiction, c.Deadlines})
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "claims", Action: "file", Relation: "claimant", To: c.Status,
+		Actor: actor, Notify: notify,
+		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'currency', rec.currency, 'no_reason', rec.no_reason,
+		'number', rec.number, 'respondent_id', rec.respondent_id, 'type', rec.type)`})
+	if err != nil {
+		return err
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var seq int64
-		if err := tx.Raw("SELECT nextval('claim_number_seq')").Scan(&seq).Error; err != nil {
-			return err
-		}
-		c.Number = fmt.Sprintf("AS-%d-%06d", time.Now().Year(), seq)
-		c.Version = 1
-		err := tx.Omit("Rejection", "ReturnShipment", "Refund", "ComplaintID", "PausedAt").Create(c).Error
+		err := tx.Raw(query, args...).Scan(c).Error
 		if isForeignKeyViolation(err) {
 			return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
 		}
 		if err != nil {
 			return err
 		}
-		if err := recordStep(tx, "claims", c.ID, actor, "claimant", "file", "", c.Status, nil, notify); err != nil {
-			return err
-		}
 		if after != nil {
-			if err := after(tx); err != nil {
-				return err
-			}
-		}
-		if err := audit(tx, actor, "claims.file", "claims", c.ID, nil, map[string]any{
-			"number": c.Number, "respondent_id": c.RespondentID, "type": c.Type, "no_reason": c.NoReason,
-			"amount": c.Amount, "currency": c.Currency}); err != nil {
-			return err
+			return after(tx)
 		}
 		return nil
 	})

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -74,29 +73,27 @@ func (s *Store) ListingMerchant(ctx context.Context, listingID string) (string, 
 	return merchant, nil
 }
 
-// CreateMeasure stores an issued measure with its timeline entry, audit record and notices.
+// CreateMeasure stores an issued measure with its timeline entry, notices and audit record in
+// one statement (stepSQL), and after (its deadline job) in the same transaction.
 func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, notify []Recipient, after func(tx *gorm.DB) error) error {
-	m.ID, m.IssuedBy, m.Version = newID(), actor.UserID, 1
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var seq int64
-		if err := tx.Raw("SELECT nextval('measure_number_seq')").Scan(&seq).Error; err != nil {
-			return err
-		}
-		m.Number = fmt.Sprintf("ME-%d-%06d", time.Now().Year(), seq)
-		if err := tx.Omit("Proof", "PausedAt").Create(m).Error; err != nil {
-			return err
-		}
-		if err := recordStep(tx, "measures", m.ID, actor, "jurisdiction_inspector", "issue", "", m.Status, nil, notify); err != nil {
+	m.ID, m.IssuedBy = newID(), actor.UserID
+	q, args := insertNumbered("measures", "measure_number_seq", "ME", []string{"id", "kind", "alert_id", "target_party_id",
+		"listing_id", "deadline", "basis", "issued_by", "status", "version", "jurisdiction", "deadlines"},
+		[]any{m.ID, m.Kind, m.AlertID, m.TargetPartyID, m.ListingID, m.Deadline, m.Basis, m.IssuedBy, m.Status, 1,
+			m.Jurisdiction, m.Deadlines})
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "measures", Action: "issue", Relation: "jurisdiction_inspector",
+		To: m.Status, Actor: actor, Notify: notify,
+		AuditAfterSQL: `json_build_object('deadline', rec.deadline, 'kind', rec.kind, 'listing_id', rec.listing_id,
+		'number', rec.number, 'target_party_id', rec.target_party_id)`})
+	if err != nil {
+		return err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Raw(query, args...).Scan(m).Error; err != nil {
 			return err
 		}
 		if after != nil {
-			if err := after(tx); err != nil {
-				return err
-			}
-		}
-		if err := audit(tx, actor, "measures.issue", "measures", m.ID, nil, map[string]any{"number": m.Number,
-			"kind": m.Kind, "target_party_id": m.TargetPartyID, "listing_id": m.ListingID, "deadline": m.Deadline}); err != nil {
-			return err
+			return after(tx)
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package models
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -73,6 +74,22 @@ audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object
 SELECT * FROM rec`)
 	return q.String(), args, nil
 }
+
+// insertNumbered starts the statement of a filing: rec inserts the new record into table with
+// the given columns, its created and updated times, and its number (prefix and six digits, the
+// next value of sequence, taken inside the statement).
+func insertNumbered(table, sequence, prefix string, columns []string, values []any) (*strings.Builder, []any) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ")
+	var q strings.Builder
+	q.WriteString("WITH rec AS (INSERT INTO " + pgx.Identifier{table}.Sanitize() + " (number, created_at, updated_at, " +
+		strings.Join(columns, ", ") + ")\n\tVALUES (? || lpad(nextval(" + quoteLiteral(sequence) + ")::text, 6, '0'), now(), now(), " +
+		marks + ")\n\tRETURNING *)")
+	args := append([]any{fmt.Sprintf("%s-%d-", prefix, time.Now().Year())}, values...)
+	return &q, args
+}
+
+// quoteLiteral quotes a name from the code as an SQL string literal.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // transitionSQL is the statement of an action: the UPDATE of the record, only at the version
 // the decision was made on, then the step's writes.
