@@ -18,15 +18,16 @@ BEGIN;
 
 -- The complaint with the first step of its timeline, the notice to the merchant and the audit
 -- record (appended unlinked, with no lock; the sequencer job, models.LinkAudit, chains it after
--- commit): one statement, as models.CreateComplaint writes it (stepSQL). The id the portal makes
--- in Go (a UUIDv7) is here a random UUID; the complainant the portal knows from the token.
-WITH rec AS (INSERT INTO complaints (id, number, complainant_id, respondent_id, platform_id, order_ref,
-        listing_id, listing_url, product_id, category, amount, currency, description, request, status, version,
-        jurisdiction, deadlines, created_at, updated_at)
-    VALUES (gen_random_uuid(), 'CP-2026-' || lpad(nextval('complaint_number_seq')::text, 6, '0'),
+-- commit): one statement, as models.CreateComplaint writes it (insertNumbered, stepSQL). The id
+-- the portal makes in Go (a UUIDv7) is here a random UUID; the complainant the portal knows from
+-- the token, pgbench looks up. The portal answers the whole row (SELECT * FROM rec).
+WITH rec AS (INSERT INTO complaints (number, created_at, updated_at, id, complainant_id, respondent_id, platform_id,
+        order_ref, listing_id, listing_url, product_id, category, amount, currency, description, request, status,
+        version, jurisdiction, deadlines)
+    VALUES ('CP-2026-' || lpad(nextval('complaint_number_seq')::text, 6, '0'), now(), now(), gen_random_uuid(),
         (SELECT id FROM users WHERE email = 'consumer@demo.portal'), 'demo-merchant', 'demo-platform', 'ORD-:order',
         NULL, 'https://shop.example.com/item/1', NULL, 'quality', :cents / 100.0, 'CNY', '充电宝使用两天后外壳鼓包发烫。', '退货退款',
-        'filed', 1, '330106', jsonb_build_object('respond_by', now() + interval '14 days'), now(), now())
+        'filed', 1, '330106', jsonb_build_object('respond_by', now() + interval '14 days'))
     RETURNING *),
 step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
     SELECT 'complaints', id, 'file', complainant_id, 'complainant', '', 'filed', '{}'::jsonb FROM rec),
