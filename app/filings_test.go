@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestFilingsWriteTheirFirstStep(t *testing.T) {
 		"claim": "退还货款 88 元。", "agreement": "平台用户协议第 12 条：争议提交在线仲裁。"}
 	for _, f := range []struct {
 		kind, path, token, prefix, action string
-		body                             map[string]any
+		body                              map[string]any
 	}{
 		{"claims", "/api/v1/claims", consumer, "AS-", "file", claimBody("refund")},
 		{"cases", "/api/v1/cases", consumer, "AR-", "file", caseBody},
@@ -50,6 +51,9 @@ func TestFilingsWriteTheirFirstStep(t *testing.T) {
 			json.Unmarshal(audited[0].After, &after) != nil || after["number"] != number {
 			t.Errorf("%s: audit records %+v", f.kind, audited)
 		}
+		if d, _ := after["deadline"].(string); f.kind == "measures" && !strings.HasSuffix(d, "Z") {
+			t.Errorf("the measure's audited deadline %q is not in UTC", d)
+		}
 
 		f.body["respondent_id"], f.body["target_party_id"] = "nobody", "nobody"
 		before := ts.count(t, f.kind, "true")
@@ -58,6 +62,23 @@ func TestFilingsWriteTheirFirstStep(t *testing.T) {
 		}
 		if after := ts.count(t, f.kind, "true"); after != before {
 			t.Errorf("%s: a failed filing stored a record", f.kind)
+		}
+	}
+}
+
+// Numbers have at least six digits and grow past them: the millionth complaint of a year is
+// CP-YYYY-1000000, not a truncated copy of the hundred-thousandth.
+func TestNumbersGrowPastSixDigits(t *testing.T) {
+	ts := startServer(t, nil)
+	consumer := ts.token(t, "consumer")
+	if err := ts.srv.Store().Gorm().Exec("SELECT setval('complaint_number_seq', 999998)").Error; err != nil {
+		t.Fatal(err)
+	}
+	year := time.Now().Year()
+	for _, want := range []string{"999999", "1000000"} {
+		r := ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody())
+		if r.Status != 201 || r.json(t)["number"] != fmt.Sprintf("CP-%d-%s", year, want) {
+			t.Fatalf("complaint %s: %d %s", want, r.Status, r.Body)
 		}
 	}
 }

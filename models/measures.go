@@ -83,8 +83,9 @@ func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, noti
 			m.Jurisdiction, m.Deadlines})
 	query, args, err := stepSQL(q, args, stepWrite{Kind: "measures", Action: "issue", Relation: "jurisdiction_inspector",
 		To: m.Status, Actor: actor, Notify: notify,
-		AuditAfterSQL: `json_build_object('deadline', rec.deadline, 'kind', rec.kind, 'listing_id', rec.listing_id,
-		'number', rec.number, 'target_party_id', rec.target_party_id)`})
+		AuditAfterSQL: `json_build_object('deadline', ?::text, 'kind', rec.kind, 'listing_id', rec.listing_id,
+		'number', rec.number, 'target_party_id', rec.target_party_id)`,
+		AuditAfterArgs: []any{m.Deadline.UTC().Format(time.RFC3339Nano)}}) // in UTC whatever the session's time zone
 	if err != nil {
 		return err
 	}

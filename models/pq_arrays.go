@@ -1,6 +1,10 @@
 package models
 
 import (
+	"fmt"
+	"reflect"
+	"time"
+
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/lib/pq"
 )
@@ -22,7 +26,7 @@ func unwrapPQArray(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	return &pqArrayPlan{}, elements, true
+	return &pqArrayPlan{elements: reflect.TypeOf(elements)}, elements, true
 }
 
 // pqArrayElements is the slice inside one of pq.Array's wrappers, as its plain slice type (the
@@ -44,7 +48,12 @@ func pqArrayElements(value any) (any, bool) {
 	case *pq.ByteaArray:
 		return plain[[][]byte](v), true
 	case pq.GenericArray:
-		return v.A, true
+		// Only the slices River passes this way. pgx keeps one plan for every GenericArray sent
+		// as the same parameter type, so each of these must have a parameter type of its own.
+		switch v.A.(type) {
+		case []time.Time, []int16:
+			return v.A, true
+		}
 	}
 	return nil, false
 }
@@ -58,11 +67,18 @@ func plain[S ~[]E, E any, W ~[]E](w *W) S {
 }
 
 // pqArrayPlan encodes a pq.Array wrapper as its elements, with the plan pgx found for them.
-type pqArrayPlan struct{ next pgtype.EncodePlan }
+type pqArrayPlan struct {
+	elements reflect.Type // the slice type the plan was made for
+	next     pgtype.EncodePlan
+}
 
 func (p *pqArrayPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
 
 func (p *pqArrayPlan) Encode(value any, buf []byte) ([]byte, error) {
 	elements, _ := pqArrayElements(value)
+	if t := reflect.TypeOf(elements); t != p.elements {
+		// A GenericArray of another slice for the same parameter type: an error, never a panic.
+		return nil, fmt.Errorf("pq array of %v sent where %v was planned", t, p.elements)
+	}
 	return p.next.Encode(elements, buf)
 }

@@ -32,3 +32,17 @@ func TestPQArraysEncodeThroughTheirElements(t *testing.T) {
 		}
 	}
 }
+
+// pgx keeps one plan per parameter type and Go type, and every GenericArray is the same Go type:
+// one holding another slice than the plan was made for is an error, not a panic.
+func TestPQGenericArrayOfAnotherSliceIsAnError(t *testing.T) {
+	m := pgtype.NewMap()
+	usePQArrayElements(m)
+	plan := m.PlanEncode(pgtype.Int2ArrayOID, pgtype.BinaryFormatCode, pq.GenericArray{A: []int16{1}})
+	if _, err := plan.Encode(pq.GenericArray{A: []time.Time{time.Now()}}, nil); err == nil {
+		t.Fatal("a GenericArray of times went through a plan made for smallints")
+	}
+	if _, err := plan.Encode(pq.GenericArray{A: []int16{2, 3}}, nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -26,6 +26,7 @@ type stepWrite struct {
 	// SQL over rec's columns that makes AuditAfter instead (what only the database knows yet).
 	AuditBefore, AuditAfter any
 	AuditAfterSQL           string
+	AuditAfterArgs          []any // the arguments of AuditAfterSQL's placeholders
 }
 
 // stepSQL finishes a statement that starts with the CTE rec (in q, with its args).
@@ -65,6 +66,7 @@ notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, recor
 	afterSQL := "?::json"
 	if w.AuditAfterSQL != "" {
 		afterSQL = w.AuditAfterSQL
+		args = append(args, w.AuditAfterArgs...)
 	} else {
 		args = append(args, nullJSON(after))
 	}
@@ -76,14 +78,14 @@ SELECT * FROM rec`)
 }
 
 // insertNumbered starts the statement of a filing: rec inserts the new record into table with
-// the given columns, its created and updated times, and its number (prefix and six digits, the
-// next value of sequence, taken inside the statement).
+// the given columns, its created and updated times, and its number (prefix, year and the next
+// value of sequence, taken inside the statement, in at least six digits).
 func insertNumbered(table, sequence, prefix string, columns []string, values []any) (*strings.Builder, []any) {
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ")
 	var q strings.Builder
 	q.WriteString("WITH rec AS (INSERT INTO " + pgx.Identifier{table}.Sanitize() + " (number, created_at, updated_at, " +
-		strings.Join(columns, ", ") + ")\n\tVALUES (? || lpad(nextval(" + quoteLiteral(sequence) + ")::text, 6, '0'), now(), now(), " +
-		marks + ")\n\tRETURNING *)")
+		strings.Join(columns, ", ") + ")\n\tVALUES ((SELECT ? || lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval(" +
+		quoteLiteral(sequence) + ") AS n), now(), now(), " + marks + ")\n\tRETURNING *)")
 	args := append([]any{fmt.Sprintf("%s-%d-", prefix, time.Now().Year())}, values...)
 	return &q, args
 }

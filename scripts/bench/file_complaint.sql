@@ -24,7 +24,8 @@ BEGIN;
 WITH rec AS (INSERT INTO complaints (number, created_at, updated_at, id, complainant_id, respondent_id, platform_id,
         order_ref, listing_id, listing_url, product_id, category, amount, currency, description, request, status,
         version, jurisdiction, deadlines)
-    VALUES ('CP-2026-' || lpad(nextval('complaint_number_seq')::text, 6, '0'), now(), now(), gen_random_uuid(),
+    VALUES ((SELECT 'CP-2026-' || lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval('complaint_number_seq') AS n),
+        now(), now(), gen_random_uuid(),
         (SELECT id FROM users WHERE email = 'consumer@demo.portal'), 'demo-merchant', 'demo-platform', 'ORD-:order',
         NULL, 'https://shop.example.com/item/1', NULL, 'quality', :cents / 100.0, 'CNY', '充电宝使用两天后外壳鼓包发烫。', '退货退款',
         'filed', 1, '330106', jsonb_build_object('respond_by', now() + interval '14 days'))

@@ -12,7 +12,8 @@
 --   pgbench -n -c 50 -j 2 -t N -f scripts/bench/respond_complaint.sql "$url"
 -- The portal finds the complaint by its id; pgbench only knows the numbers, so its load is by number.
 
-SELECT * FROM complaints WHERE number = (SELECT 'CP-2026-' || lpad(nextval('pgbench_respond_pick')::text, 6, '0')) \gset c_
+SELECT * FROM complaints
+WHERE number = (SELECT 'CP-2026-' || lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval('pgbench_respond_pick') AS n) \gset c_
 
 WITH rec AS (UPDATE complaints SET status = 'offered', version = :c_version + 1, deadlines = '{}', updated_at = now(),
         offer = '{"remedy":"refund","amount":"129.90","message":"全额退款"}'
