@@ -122,19 +122,11 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify [
 	if err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Raw(query, args...).Scan(c).Error
-		if isForeignKeyViolation(err) {
-			return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
-		}
-		if err != nil {
-			return err
-		}
-		if after != nil {
-			return after(tx)
-		}
-		return nil
-	})
+	err = s.fileStep(ctx, query, args, c, after)
+	if isForeignKeyViolation(err) {
+		return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
+	}
+	return err
 }
 
 // ClaimByID loads one claim.

@@ -117,15 +117,7 @@ func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, 
 	if err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(query, args...).Scan(c).Error; err != nil {
-			return err
-		}
-		if after != nil {
-			return after(tx)
-		}
-		return nil
-	})
+	return s.fileStep(ctx, query, args, c, after)
 }
 
 // ComplaintByID loads one complaint.

@@ -89,15 +89,7 @@ func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, noti
 	if err != nil {
 		return err
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(query, args...).Scan(m).Error; err != nil {
-			return err
-		}
-		if after != nil {
-			return after(tx)
-		}
-		return nil
-	})
+	err = s.fileStep(ctx, query, args, m, after)
 	if isForeignKeyViolation(err) {
 		return Invalid(FieldError{Field: foreignKeyField(err, map[string]string{"alert": "alert_id", "party": "target_party_id", "listing": "listing_id"}), Rule: "exists"})
 	}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
 )
 
 // A step of a workflow (filing a record, or an action on it) is written as one statement: a
@@ -84,14 +86,25 @@ func insertNumbered(table, sequence, prefix string, columns []string, values []a
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ")
 	var q strings.Builder
 	q.WriteString("WITH rec AS (INSERT INTO " + pgx.Identifier{table}.Sanitize() + " (number, created_at, updated_at, " +
-		strings.Join(columns, ", ") + ")\n\tVALUES ((SELECT ? || lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval(" +
-		quoteLiteral(sequence) + ") AS n), now(), now(), " + marks + ")\n\tRETURNING *)")
-	args := append([]any{fmt.Sprintf("%s-%d-", prefix, time.Now().Year())}, values...)
+		strings.Join(columns, ", ") + ")\n\tVALUES ((SELECT ? || lpad(n::text, greatest(6, length(n::text)), '0') " +
+		"FROM nextval(?::regclass) AS n), now(), now(), " + marks + ")\n\tRETURNING *)")
+	args := append([]any{fmt.Sprintf("%s-%d-", prefix, time.Now().Year()), sequence}, values...)
 	return &q, args
 }
 
-// quoteLiteral quotes a name from the code as an SQL string literal.
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// fileStep runs a filing's statement (insertNumbered, stepSQL), reading the new row into row,
+// and then after (its deadline jobs), in one transaction.
+func (s *Store) fileStep(ctx context.Context, query string, args []any, row any, after func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Raw(query, args...).Scan(row).Error; err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx)
+		}
+		return nil
+	})
+}
 
 // transitionSQL is the statement of an action: the UPDATE of the record, only at the version
 // the decision was made on, then the step's writes.
