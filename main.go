@@ -107,7 +107,7 @@ func openStore(ctx context.Context, cfg app.Config) (*models.Store, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set: `make run` starts a private Postgres, or point DATABASE_URL at one")
 	}
-	return models.Open(ctx, cfg.DatabaseURL)
+	return models.Open(ctx, cfg.DatabaseURL, nil)
 }
 
 func migrate(ctx context.Context, cfg app.Config) error {

@@ -30,7 +30,7 @@ func TestReindexAndSearchCheck(t *testing.T) {
 			_ = c.DeleteIndex(context.Background())
 		}
 	})
-	store, err := models.Open(ctx, dsn)
+	store, err := models.Open(ctx, dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func BenchmarkListingTrace(b *testing.B) {
 	dsn := os.Getenv("PORTAL_BENCH_TRACE_DATABASE_URL")
 	if dsn == "" {
 		dsn = testdb.New(b)
-		store, err := models.Open(ctx, dsn)
+		store, err := models.Open(ctx, dsn, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

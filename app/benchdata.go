@@ -31,7 +31,7 @@ func BenchDataTrace(ctx context.Context, cfg Config, args []string, w io.Writer)
 	if cfg.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is not set: point it at a migrated database made for benchmarks")
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL)
+	store, err := models.Open(ctx, cfg.DatabaseURL, nil)
 	if err != nil {
 		return err
 	}

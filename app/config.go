@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // Config is the portal's configuration, read from environment variables (README, "Configuration").
@@ -30,6 +32,8 @@ type Config struct {
 	DefaultJurisdiction string // PORTAL_DEFAULT_JURISDICTION
 	// EvidenceMaxBytes is the largest evidence file accepted (then 413).
 	EvidenceMaxBytes int64 // PORTAL_EVIDENCE_MAX_BYTES
+	// Clock is the portal's one "now" (models/clock): the machine's unless a test sets another.
+	Clock clock.Clock
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv, or a map in tests).

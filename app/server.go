@@ -53,7 +53,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set: `make run` starts a private Postgres, or point DATABASE_URL at one")
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL)
+	store, err := models.Open(ctx, cfg.DatabaseURL, cfg.Clock)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // BearerToken is the token of an "Authorization: Bearer ..." header, or "".
@@ -19,9 +20,14 @@ func BearerToken(c *fiber.Ctx) string {
 func bearerToken(c *fiber.Ctx) string { return BearerToken(c) }
 
 // cookie is HttpOnly and SameSite=Lax: scripts cannot read it and other sites cannot post with it.
+// Its lifetime is a max-age, counted by the browser's own clock; a ttl of zero or less deletes it.
 func (h *Handlers) cookie(name, value string, ttl time.Duration) *fiber.Cookie {
-	return &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
-		Secure: h.Settings.SecureCookies, Expires: time.Now().Add(ttl)}
+	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: h.Settings.SecureCookies, MaxAge: int(ttl.Seconds())}
+	if ttl <= 0 {
+		ck.MaxAge, ck.Expires = 0, fasthttp.CookieExpireDelete
+	}
+	return ck
 }
 
 func (h *Handlers) setSessionCookie(c *fiber.Ctx, secret string) {

@@ -13,9 +13,6 @@ func (h *Handlers) CreateInspection(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if err := in.Validate(); err != nil {
-		return err
-	}
 	u := currentUser(c)
 	ctx, cancel := ctx(c)
 	defer cancel()

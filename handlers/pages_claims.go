@@ -3,12 +3,11 @@ package handlers
 import (
 	"errors"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 func claimFacts(c *models.Claim) (string, []fact, []fact) {
@@ -18,10 +17,10 @@ func claimFacts(c *models.Claim) (string, []fact, []fact) {
 		{"field_label.amount", c.Amount + " " + c.Currency},
 		{"field_label.order_ref", c.OrderRef},
 		{"field_label.respondent_id", c.RespondentID},
-		{"field_label.delivered_at", localDate(c.DeliveredAt)},
+		{"field_label.delivered_at", clock.Day(c.DeliveredAt)},
 	}
 	if c.CustomsReleasedAt != nil {
-		facts = append(facts, fact{"field_label.customs_released_at", localDate(*c.CustomsReleasedAt)})
+		facts = append(facts, fact{"field_label.customs_released_at", clock.Day(*c.CustomsReleasedAt)})
 	}
 	facts = append(facts, fact{"field_label.reason", c.Reason})
 	facts = append(facts, relabel(jsonFacts("rejection.", c.Rejection), "field_label.reason", "field_label.rejection_reason")...)
@@ -87,7 +86,7 @@ func (h *Handlers) renderClaimForm(c *fiber.Ctx, status int, form claimForm, err
 		form.Currency = "CNY"
 	}
 	return render(c, status, "claim_new", "claim.new", fiber.Map{"Form": form, "Errors": errs, "FormError": msg,
-		"Merchants": merchants, "Types": models.ClaimTypes, "Today": localDate(time.Now())})
+		"Merchants": merchants, "Types": models.ClaimTypes, "Today": clock.Day(h.Store.Now())})
 }
 
 // NewClaimPage shows the after-sales claim form.
@@ -102,34 +101,16 @@ func (h *Handlers) FileClaimForm(c *fiber.Ctx) error {
 	if err := c.BodyParser(&form); err != nil {
 		return fiber.ErrBadRequest
 	}
-	now := time.Now()
+	// The dates go to the model as typed: it reads them (a day in Hangzhou, clock.When) and
+	// names every bad field at once.
 	in := models.NewClaim{RespondentID: form.RespondentID, OrderRef: form.OrderRef, Type: form.Type,
-		NoReason: form.NoReason != "", Amount: form.Amount, Currency: form.Currency, Reason: form.Reason}
-	var bad []models.FieldError
-	if t, ok := formDate(form.DeliveredAt, now); ok {
-		in.DeliveredAt = t
-	} else if form.DeliveredAt != "" {
-		bad = append(bad, models.FieldError{Field: "delivered_at", Rule: "date"})
-	}
-	if t, ok := formDate(form.CustomsReleasedAt, now); ok {
-		in.CustomsReleasedAt = &t
-	} else if form.CustomsReleasedAt != "" {
-		bad = append(bad, models.FieldError{Field: "customs_released_at", Rule: "date"})
-	}
-	var err error
-	if len(bad) > 0 {
-		// Name every bad field at once: the unreadable dates and whatever else is wrong.
-		err = models.Invalid(bad...)
-		if verr := in.Validate(now); verr != nil {
-			err = mergeInvalid(verr, bad)
-		}
-	} else {
-		ctx, cancel := ctx(c)
-		defer cancel()
-		var claim *models.Claim
-		if claim, err = h.Engine.FileClaim(ctx, currentUser(c), in); err == nil {
-			return c.Redirect("/claims/"+claim.ID, fiber.StatusSeeOther)
-		}
+		NoReason: form.NoReason != "", DeliveredAt: clock.When(form.DeliveredAt), CustomsReleasedAt: clock.When(form.CustomsReleasedAt),
+		Amount: form.Amount, Currency: form.Currency, Reason: form.Reason}
+	ctx, cancel := ctx(c)
+	defer cancel()
+	claim, err := h.Engine.FileClaim(ctx, currentUser(c), in)
+	if err == nil {
+		return c.Redirect("/claims/"+claim.ID, fiber.StatusSeeOther)
 	}
 	fields, msg, err := h.formErrors(c, err)
 	if err != nil {
@@ -157,30 +138,3 @@ func mergeInvalid(err error, dates []models.FieldError) error {
 	}
 	return models.Invalid(fields...)
 }
-
-// hangzhou is the zone the form's dates are typed in.
-func hangzhou() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
-// formDate reads a date input (YYYY-MM-DD, Hangzhou) as the end of that day, or now for today:
-// the no-reason window counts whole days from the day after delivery, so goods delivered on the
-// 1st may be returned without a reason until the end of the 8th.
-func formDate(v string, now time.Time) (time.Time, bool) {
-	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), hangzhou())
-	if err != nil {
-		return time.Time{}, false
-	}
-	end := d.AddDate(0, 0, 1).Add(-time.Second)
-	if end.After(now) && !d.After(now) {
-		return now, true
-	}
-	return end, true
-}
-
-// localDate shows a time's day in Hangzhou.
-func localDate(t time.Time) string { return t.In(hangzhou()).Format("2006-01-02") }

@@ -4,11 +4,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // The inspection form: a sample of a product (and the lot and listing it came from) with its test
@@ -50,7 +50,7 @@ func (h *Handlers) renderInspectionForm(c *fiber.Ctx, status int, form inspectio
 // the listing it was bought from (?listing_id=).
 func (h *Handlers) NewInspectionPage(c *fiber.Ctx) error {
 	return h.renderInspectionForm(c, fiber.StatusOK, inspectionForm{ProductID: c.Query("product_id"), BatchID: c.Query("batch_id"),
-		ListingID: c.Query("listing_id"), Kind: "online_purchase", SampledAt: time.Now().In(hangzhou()).Format("2006-01-02"),
+		ListingID: c.Query("listing_id"), Kind: "online_purchase", SampledAt: clock.Day(h.Store.Now()),
 		Items: make([]models.InspectionItem, inspectionRows)}, map[string]string{}, "")
 }
 
@@ -70,10 +70,8 @@ func (h *Handlers) RecordInspection(c *fiber.Ctx) error {
 		return h.renderInspectionForm(c, fiber.StatusOK, form, map[string]string{}, "")
 	}
 	in := models.NewInspection{ProductID: form.ProductID, BatchID: optionalField(form.BatchID), ListingID: optionalField(form.ListingID),
-		Kind: form.Kind, LabID: optionalField(form.LabID), Conclusion: form.Conclusion, ReportNo: form.ReportNo}
-	if t, err := time.ParseInLocation("2006-01-02", form.SampledAt, hangzhou()); err == nil {
-		in.SampledAt = t.Add(12 * time.Hour)
-	}
+		Kind: form.Kind, SampledAt: clock.When(form.SampledAt), LabID: optionalField(form.LabID), Conclusion: form.Conclusion,
+		ReportNo: form.ReportNo}
 	var kept []int
 	for i, it := range form.Items {
 		if it.Name+it.Standard+it.Value+it.Unit+it.Limit != "" {
@@ -81,13 +79,9 @@ func (h *Handlers) RecordInspection(c *fiber.Ctx) error {
 			in.Items = append(in.Items, it)
 		}
 	}
-	err := in.Validate()
-	var ins *models.Inspection
-	if err == nil {
-		ctx, cancel := ctx(c)
-		defer cancel()
-		ins, err = h.Store.CreateInspection(ctx, actor(c), currentUser(c).Jurisdiction, in)
-	}
+	ctx, cancel := ctx(c)
+	defer cancel()
+	ins, err := h.Store.CreateInspection(ctx, actor(c), currentUser(c).Jurisdiction, in)
 	if err != nil {
 		return h.formRefused(c, err, func(fields map[string]string, msg string) error {
 			return h.renderInspectionForm(c, fiber.StatusUnprocessableEntity, form, renumber(fields, "items", kept), msg)

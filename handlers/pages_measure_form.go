@@ -4,12 +4,11 @@ import (
 	"context"
 	"net/url"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // The measure form (处置措施): an order to a party, from a listing's page (its merchant by default)
@@ -117,7 +116,7 @@ func (h *Handlers) IssueMeasureForm(c *fiber.Ctx) error {
 	v := func(f string) string { return c.FormValue(f) }
 	form := measureForm{From: v("from"), Kind: v("kind"), AlertID: v("alert_id"), TargetPartyID: v("target_party_id"),
 		ListingID: v("listing_id"), Deadline: v("deadline"), Basis: v("basis")}
-	in := models.NewMeasure{Kind: form.Kind, Basis: form.Basis, AlertID: optionalField(form.AlertID),
+	in := models.NewMeasure{Kind: form.Kind, Basis: form.Basis, Deadline: clock.When(form.Deadline), AlertID: optionalField(form.AlertID),
 		TargetPartyID: optionalField(form.TargetPartyID), ListingID: optionalField(form.ListingID)}
 	refused := func(err error) error {
 		return h.formRefused(c, err, func(fields map[string]string, msg string) error {
@@ -126,13 +125,6 @@ func (h *Handlers) IssueMeasureForm(c *fiber.Ctx) error {
 			}
 			return h.renderMeasureForm(c, fiber.StatusUnprocessableEntity, form, fields, msg)
 		})
-	}
-	if day := strings.TrimSpace(form.Deadline); day != "" {
-		d, err := time.ParseInLocation("2006-01-02", day, hangzhou())
-		if err != nil {
-			return refused(unreadable(in.Validate(time.Now()), models.FieldError{Field: "deadline", Rule: "date"}))
-		}
-		in.Deadline = d.Add(24*time.Hour - time.Second)
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // The registry pages are the browser half of the traceability registry (parties, products and
@@ -48,7 +49,7 @@ func formDateTime(v string) (t time.Time, ok bool) {
 		return time.Time{}, true
 	}
 	for _, layout := range []string{dateTimeLayout, dateTimeLayout + ":05"} {
-		if t, err := time.ParseInLocation(layout, v, hangzhou()); err == nil {
+		if t, err := time.ParseInLocation(layout, v, clock.Hangzhou); err == nil {
 			return t, true
 		}
 	}
@@ -65,7 +66,9 @@ func unreadable(err error, bad ...models.FieldError) error {
 }
 
 // nowForInput is the present as a datetime-local value, the default of the forms' times.
-func nowForInput() string { return time.Now().In(hangzhou()).Format(dateTimeLayout) }
+func (h *Handlers) nowForInput() string {
+	return h.Store.Now().In(clock.Hangzhou).Format(dateTimeLayout)
+}
 
 // rowIndex matches the index of a row field's error: "lines[1].hs_code".
 var rowIndex = regexp.MustCompile(`^([a-z_]+)\[(\d+)\]`)

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // The declaration form: the head of a 清单 and its lines, a few rows at a time. Empty rows are
@@ -61,7 +62,7 @@ func (h *Handlers) renderDeclarationForm(c *fiber.Ctx, status int, form declarat
 
 // NewDeclarationPage shows the declaration form with empty line rows.
 func (h *Handlers) NewDeclarationPage(c *fiber.Ctx) error {
-	form := declarationForm{TradeMode: "1210", DeclaredAt: nowForInput()}
+	form := declarationForm{TradeMode: "1210", DeclaredAt: h.nowForInput()}
 	for i := 0; i < declarationRows; i++ {
 		form.Lines = append(form.Lines, declarationLineForm{Currency: "CNY"})
 	}
@@ -103,11 +104,7 @@ func (h *Handlers) RegisterDeclaration(c *fiber.Ctx) error {
 			return h.renderDeclarationForm(c, fiber.StatusUnprocessableEntity, form, renumber(fields, "lines", kept), msg)
 		})
 	}
-	at, ok := formDateTime(form.DeclaredAt)
-	if !ok {
-		return refused(unreadable(in.Validate(), models.FieldError{Field: "declared_at", Rule: "date"}))
-	}
-	in.DeclaredAt = at
+	in.DeclaredAt = clock.When(form.DeclaredAt) // read by the model, a Hangzhou time (clock.When)
 	ctx, cancel := ctx(c)
 	defer cancel()
 	d, err := h.Store.CreateDeclaration(ctx, actor(c), in)

@@ -84,7 +84,7 @@ func (h *Handlers) renderTraceEventForm(c *fiber.Ctx, status int, form traceEven
 
 // NewTraceEventPage shows the trace event form; ?product_id= picks the product and offers its batches.
 func (h *Handlers) NewTraceEventPage(c *fiber.Ctx) error {
-	return h.renderTraceEventForm(c, fiber.StatusOK, traceEventForm{Type: "object", Action: "OBSERVE", EventTime: nowForInput(),
+	return h.renderTraceEventForm(c, fiber.StatusOK, traceEventForm{Type: "object", Action: "OBSERVE", EventTime: h.nowForInput(),
 		EventTimeZone: "+08:00", ProductID: c.Query("product_id"), Documents: []models.TraceDocument{{Type: "declaration"}, {Type: "waybill"}}},
 		map[string]string{}, "")
 }
@@ -126,7 +126,7 @@ func (h *Handlers) RecordTraceEvent(c *fiber.Ctx) error {
 	}
 	at, ok := formDateTime(form.EventTime)
 	if !ok {
-		return refused(unreadable(in.Validate(), models.FieldError{Field: "event_time", Rule: "date"}))
+		return refused(unreadable(in.Validate(h.Store.Now()), models.FieldError{Field: "event_time", Rule: "date"}))
 	}
 	in.EventTime = at
 	ctx, cancel := ctx(c)

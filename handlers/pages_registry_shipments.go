@@ -86,7 +86,7 @@ func (h *Handlers) renderShipmentForm(c *fiber.Ctx, status int, form shipmentFor
 // NewShipmentPage shows the shipment form; ?declaration_id= preselects the declaration.
 func (h *Handlers) NewShipmentPage(c *fiber.Ctx) error {
 	return h.renderShipmentForm(c, fiber.StatusOK, shipmentForm{DeclarationID: c.Query("declaration_id"), Status: "in_transit",
-		ShippedAt: nowForInput()}, map[string]string{}, "")
+		ShippedAt: h.nowForInput()}, map[string]string{}, "")
 }
 
 // RegisterShipment registers a shipment from the form and opens it.

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 	"github.com/hzcbec/portal/workflows"
 )
 
@@ -116,13 +117,7 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 func LocalTime(t time.Time) string { return localTime(t) }
 
 // localTime shows a time in Hangzhou's zone.
-func localTime(t time.Time) string {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return t.In(loc).Format("2006-01-02 15:04")
-}
+func localTime(t time.Time) string { return t.In(clock.Hangzhou).Format("2006-01-02 15:04") }
 
 // jsonFacts flattens a JSON object (an offer, an award) into labelled facts.
 func jsonFacts(prefix string, raw models.JSONText) []fact {
@@ -203,7 +198,7 @@ func formJSON(c *fiber.Ctx) ([]byte, error) {
 		}
 	})
 	if at, ok := m["at"].(string); ok { // datetime-local inputs carry no zone: they are Hangzhou time
-		if t, err := time.ParseInLocation("2006-01-02T15:04", at, time.FixedZone("CST", 8*3600)); err == nil {
+		if t, err := time.ParseInLocation("2006-01-02T15:04", at, clock.Hangzhou); err == nil {
 			m["at"] = t.UTC()
 		}
 	}

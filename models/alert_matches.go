@@ -293,8 +293,8 @@ func (s *Store) DecideAlertMatch(ctx context.Context, actor Actor, alertID, matc
 		if m.Status != MatchProposed {
 			return Errorf(ECONFLICT, "invalid_in_state")
 		}
-		if err := tx.Exec(`UPDATE alert_matches SET status = ?, decided_by = ?, decided_at = now() WHERE id = ?`,
-			decision, actorUser(actor), matchID).Error; err != nil {
+		if err := tx.Exec(`UPDATE alert_matches SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
+			decision, actorUser(actor), tx.NowFunc(), matchID).Error; err != nil {
 			return err
 		}
 		if decision == MatchConfirmed && m.SubjectType == "product" {

@@ -2,10 +2,11 @@ package models_test
 
 import (
 	"errors"
-	"github.com/hzcbec/portal/migrations/testdb"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/hzcbec/portal/migrations/testdb"
 
 	"github.com/hzcbec/portal/models"
 )

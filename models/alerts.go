@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/clock"
 	"gorm.io/gorm"
 )
 
@@ -76,7 +77,7 @@ func (s *Store) CreateAlert(ctx context.Context, actor Actor, jurisdiction *stri
 	}
 	a := &Alert{ID: newID(), Title: in.Title, Level: in.Level, Hazards: in.Hazards, ProductIDs: nonNil(in.ProductIDs),
 		GTINs: gtins, BatchIDs: nonNil(in.BatchIDs), Description: in.Description, Measures: nonNil(in.Measures),
-		Public: in.Public, Source: "internal", IssuedOn: today(), Jurisdiction: jurisdiction, CreatedBy: &actor.UserID}
+		Public: in.Public, Source: "internal", IssuedOn: today(s.Now()), Jurisdiction: jurisdiction, CreatedBy: &actor.UserID}
 	if in.InspectionID != nil {
 		a.Source, a.SourceRef = "inspection", *in.InspectionID
 	}
@@ -112,7 +113,7 @@ func insertAlert(tx *gorm.DB, actor Actor, a *Alert) error {
 	if err := tx.Raw("SELECT nextval('alert_number_seq')").Scan(&seq).Error; err != nil {
 		return err
 	}
-	a.Number = fmt.Sprintf("RA-%d-%06d", time.Now().Year(), seq)
+	a.Number = fmt.Sprintf("RA-%d-%06d", tx.NowFunc().In(clock.Hangzhou).Year(), seq)
 	if err := tx.Omit("External", "CreatedAt").Create(a).Error; err != nil {
 		return err
 	}
@@ -150,9 +151,9 @@ func allExist(tx *gorm.DB, table string, ids []string, field string) error {
 	return nil
 }
 
-// today is the calendar day in the zone's time (Asia/Shanghai, UTC+8), the day an internal alert is issued.
-func today() *CalendarDate {
-	d := CalendarDate(time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly))
+// today is the calendar day in Hangzhou at now, the day an internal alert is issued.
+func today(now time.Time) *CalendarDate {
+	d := CalendarDate(clock.Day(now))
 	return &d
 }
 

@@ -113,7 +113,7 @@ var genesisHash = make(Hash, sha256.Size)
 // before and after are summaries (nil when there is none), marshalled as JSON. The record is
 // linked into the hash chain after commit, by LinkAudit, so writes do not queue behind each other.
 func audit(tx *gorm.DB, actor Actor, action, objectType, objectID string, before, after any) error {
-	at := time.Now().UTC().Truncate(time.Microsecond)
+	at := tx.NowFunc()
 	b, err := summary(before)
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func TestAuditTableRefusesUpdateAndDelete(t *testing.T) {
 func TestAuditVerifyFindsTampering(t *testing.T) {
 	ctx := context.Background()
 	// A database of its own: the chain it breaks stays broken.
-	s, err := models.Open(ctx, testdb.New(t))
+	s, err := models.Open(ctx, testdb.New(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,12 +92,13 @@ func CreateCaseTx(tx *gorm.DB, actor Actor, c *ArbitrationCase, notify []Recipie
 		c.ID = newID()
 	}
 	c.ClaimantID = actor.UserID
-	q, args := insertNumbered("cases", "case_number_seq", "AR", []string{"id", "claimant_id", "respondent_id", "complaint_id",
+	now := tx.NowFunc()
+	q, args := insertNumbered(now, "cases", "case_number_seq", "AR", []string{"id", "claimant_id", "respondent_id", "complaint_id",
 		"amount", "currency", "claim", "agreement", "procedure", "status", "version", "jurisdiction", "deadlines"},
 		[]any{c.ID, c.ClaimantID, c.RespondentID, c.ComplaintID, c.Amount, c.Currency, c.Claim, c.Agreement, c.Procedure,
 			c.Status, 1, c.Jurisdiction, c.Deadlines})
 	query, args, err := stepSQL(q, args, stepWrite{Kind: "cases", Action: "file", Relation: "claimant", To: c.Status,
-		Actor: actor, Notify: notify,
+		Actor: actor, At: now, Notify: notify,
 		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'complaint_id', rec.complaint_id, 'currency', rec.currency,
 		'number', rec.number, 'respondent_id', rec.respondent_id)`})
 	if err != nil {

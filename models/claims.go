@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/clock"
 	"gorm.io/gorm"
 )
 
@@ -40,13 +41,12 @@ var ClaimTypes = []string{"return", "refund", "repair", "replace"}
 // The no-reason return (七天无理由退货): goods bought online may be returned without a reason
 // within 7 days of delivery (Consumer Protection Law Art. 25); a cross-border retail import
 // within 30 days of its customs release (the cross-border e-commerce retail import return rules).
+// The days are Hangzhou's calendar days counted from the day after: goods delivered on the 1st
+// may be returned without a reason until the end of the 8th, whatever the hour of delivery.
 const (
-	NoReasonReturnWindow    = 7 * 24 * time.Hour
-	CrossBorderReturnWindow = 30 * 24 * time.Hour
+	NoReasonReturnDays    = 7
+	CrossBorderReturnDays = 30
 )
-
-// clockSkew is how far in the future a client's "now" may be before it counts as the future.
-const clockSkew = 5 * time.Minute
 
 // NewClaim is what a consumer files.
 type NewClaim struct {
@@ -54,11 +54,21 @@ type NewClaim struct {
 	OrderRef          string     `json:"order_ref" validate:"required,max=100"`
 	Type              string     `json:"type" validate:"required,oneof=return refund repair replace"`
 	NoReason          bool       `json:"no_reason"`
-	DeliveredAt       time.Time  `json:"delivered_at" validate:"required"`
-	CustomsReleasedAt *time.Time `json:"customs_released_at"`
+	DeliveredAt       clock.When `json:"delivered_at" validate:"required"` // a time, or a day in Hangzhou (clock.When)
+	CustomsReleasedAt clock.When `json:"customs_released_at"`
 	Amount            string     `json:"amount" validate:"required,money"`
 	Currency          string     `json:"currency" validate:"required,iso4217"`
 	Reason            string     `json:"reason" validate:"required,max=10000"`
+
+	deliveredAt, customsReleasedAt time.Time // as read by Validate
+}
+
+// Dates are the delivery and the customs release (nil when not given) as Validate read them.
+func (in *NewClaim) Dates() (delivered time.Time, customsReleased *time.Time) {
+	if !in.customsReleasedAt.IsZero() {
+		customsReleased = &in.customsReleasedAt
+	}
+	return in.deliveredAt, customsReleased
 }
 
 // Validate checks the fields of a new claim and, for a no-reason return, that it is filed
@@ -82,25 +92,25 @@ func (in *NewClaim) Validate(now time.Time) error {
 	return nil
 }
 
-// checkDates refuses dates in the future and a no-reason return outside its window. API.md puts
-// the window's error on delivered_at, also for an import whose window runs from customs release.
+// checkDates reads the dates, refuses them in the future and a no-reason return outside its
+// window. API.md puts the window's error on delivered_at, also for an import whose window runs
+// from customs release.
 func (in *NewClaim) checkDates(now time.Time) []FieldError {
 	var fields []FieldError
-	if in.DeliveredAt.After(now.Add(clockSkew)) {
-		fields = append(fields, FieldError{Field: "delivered_at", Rule: "not_future"})
-	}
-	if in.CustomsReleasedAt != nil && in.CustomsReleasedAt.After(now.Add(clockSkew)) {
-		fields = append(fields, FieldError{Field: "customs_released_at", Rule: "not_future"})
-	}
-	if !in.NoReason || in.DeliveredAt.IsZero() || len(fields) > 0 {
+	var bad *FieldError
+	in.deliveredAt, bad = happened("delivered_at", in.DeliveredAt, now)
+	fields = addField(fields, bad)
+	in.customsReleasedAt, bad = happened("customs_released_at", in.CustomsReleasedAt, now)
+	fields = addField(fields, bad)
+	if !in.NoReason || in.deliveredAt.IsZero() || len(fields) > 0 {
 		return fields
 	}
-	from, window, rule := in.DeliveredAt, NoReasonReturnWindow, "return_window"
-	if in.CustomsReleasedAt != nil {
-		from, window, rule = *in.CustomsReleasedAt, CrossBorderReturnWindow, "import_return_window"
+	from, window, rule := in.deliveredAt, NoReasonReturnDays, "return_window"
+	if !in.customsReleasedAt.IsZero() {
+		from, window, rule = in.customsReleasedAt, CrossBorderReturnDays, "import_return_window"
 	}
-	if now.Sub(from) > window {
-		fields = append(fields, FieldError{Field: "delivered_at", Rule: rule, Param: strconv.Itoa(int(window / (24 * time.Hour)))})
+	if clock.DaysBetween(from, now) > window {
+		fields = append(fields, FieldError{Field: "delivered_at", Rule: rule, Param: strconv.Itoa(window)})
 	}
 	return fields
 }
@@ -110,13 +120,14 @@ func (in *NewClaim) checkDates(now time.Time) []FieldError {
 func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify []Recipient, after func(tx *gorm.DB) error) error {
 	c.ID = newID()
 	c.ClaimantID = actor.UserID
-	q, args := insertNumbered("claims", "claim_number_seq", "AS", []string{"id", "claimant_id", "respondent_id", "order_ref",
+	now := s.Now()
+	q, args := insertNumbered(now, "claims", "claim_number_seq", "AS", []string{"id", "claimant_id", "respondent_id", "order_ref",
 		"type", "no_reason", "delivered_at", "customs_released_at", "amount", "currency", "reason", "status", "version",
 		"jurisdiction", "deadlines"},
 		[]any{c.ID, c.ClaimantID, c.RespondentID, c.OrderRef, c.Type, c.NoReason, c.DeliveredAt, c.CustomsReleasedAt,
 			c.Amount, c.Currency, c.Reason, c.Status, 1, c.Jurisdiction, c.Deadlines})
 	query, args, err := stepSQL(q, args, stepWrite{Kind: "claims", Action: "file", Relation: "claimant", To: c.Status,
-		Actor: actor, Notify: notify,
+		Actor: actor, At: now, Notify: notify,
 		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'currency', rec.currency, 'no_reason', rec.no_reason,
 		'number', rec.number, 'respondent_id', rec.respondent_id, 'type', rec.type)`})
 	if err != nil {
@@ -137,7 +148,7 @@ func (s *Store) ClaimByID(ctx context.Context, id string) (*Claim, error) {
 // LinkClaimComplaint records the complaint an escalated claim opened.
 func (s *Store) LinkClaimComplaint(ctx context.Context, claimID, complaintID string) error {
 	res := s.db.WithContext(ctx).Table("claims").Where("id = ?", claimID).
-		Updates(map[string]any{"complaint_id": complaintID, "updated_at": gorm.Expr("now()")})
+		Updates(map[string]any{"complaint_id": complaintID, "updated_at": s.stamp()})
 	if res.Error != nil {
 		return res.Error
 	}

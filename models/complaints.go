@@ -105,13 +105,14 @@ func (s *Store) ComplaintJurisdiction(ctx context.Context, respondentID string, 
 func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, notify []Recipient, after func(tx *gorm.DB) error) error {
 	c.ID = newID()
 	c.ComplainantID = actor.UserID
-	q, args := insertNumbered("complaints", "complaint_number_seq", "CP", []string{"id", "complainant_id", "respondent_id",
+	now := s.Now()
+	q, args := insertNumbered(now, "complaints", "complaint_number_seq", "CP", []string{"id", "complainant_id", "respondent_id",
 		"platform_id", "order_ref", "listing_id", "listing_url", "product_id", "category", "amount", "currency", "description",
 		"request", "status", "version", "jurisdiction", "deadlines"},
 		[]any{c.ID, c.ComplainantID, c.RespondentID, c.PlatformID, c.OrderRef, c.ListingID, c.ListingURL, c.ProductID,
 			c.Category, c.Amount, c.Currency, c.Description, c.Request, c.Status, 1, c.Jurisdiction, c.Deadlines})
 	query, args, err := stepSQL(q, args, stepWrite{Kind: "complaints", Action: "file", Relation: "complainant", To: c.Status,
-		Actor: actor, Notify: notify,
+		Actor: actor, At: now, Notify: notify,
 		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'category', rec.category, 'currency', rec.currency,
 		'number', rec.number, 'respondent_id', rec.respondent_id)`})
 	if err != nil {

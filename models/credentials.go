@@ -34,7 +34,7 @@ func (s *Store) IssueToken(ctx context.Context, userID string, ttl time.Duration
 	token, hash := newSecret("pt_")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Exec("INSERT INTO api_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
-			hash, userID, time.Now().Add(ttl)).Error
+			hash, userID, s.Now().Add(ttl)).Error
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (s *Store) StartSession(ctx context.Context, userID string, ttl time.Durati
 	secret, hash := newSecret("ps_")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Exec("INSERT INTO web_sessions (session_hash, user_id, expires_at) VALUES (?, ?, ?)",
-			hash, userID, time.Now().Add(ttl)).Error
+			hash, userID, s.Now().Add(ttl)).Error
 		if err != nil {
 			return err
 		}
@@ -105,9 +105,9 @@ func newCredentialCache() *credentialCache {
 
 func credentialKey(table string, hash Hash) string { return table + ":" + string(hash) }
 
-func (c *credentialCache) get(key string) (*User, bool) {
+func (c *credentialCache) get(key string, now time.Time) (*User, bool) {
 	r, ok := c.served.Get(key)
-	if !ok || !time.Now().Before(r.expires) {
+	if !ok || !now.Before(r.expires) {
 		return nil, false
 	}
 	return r.user.clone(), true
@@ -132,7 +132,7 @@ func (c *credentialCache) forget(key string) {
 func (s *Store) userByCredential(ctx context.Context, table, column, secret string) (*User, error) {
 	hash := hashSecret(secret)
 	key := credentialKey(table, hash)
-	if u, ok := s.credentials.get(key); ok {
+	if u, ok := s.credentials.get(key, s.Now()); ok {
 		return u, nil
 	}
 	var found struct {
@@ -140,7 +140,7 @@ func (s *Store) userByCredential(ctx context.Context, table, column, secret stri
 		CredentialExpiresAt time.Time
 	}
 	res := s.db.WithContext(ctx).Raw(`SELECT users.*, c.expires_at AS credential_expires_at FROM `+table+` c
-		JOIN users ON users.id = c.user_id WHERE c.`+column+` = ? AND c.expires_at > now()`, hash).Scan(&found)
+		JOIN users ON users.id = c.user_id WHERE c.`+column+` = ? AND c.expires_at > ?`, hash, s.stamp()).Scan(&found)
 	if res.Error != nil {
 		return nil, res.Error
 	}
@@ -185,7 +185,7 @@ func (s *Store) revoke(ctx context.Context, table, column, action, userID, secre
 func (s *Store) DeleteExpiredCredentials(ctx context.Context) (int64, error) {
 	var n int64
 	for _, table := range []string{"api_tokens", "web_sessions"} {
-		res := s.db.WithContext(ctx).Exec(`DELETE FROM ` + table + ` WHERE expires_at <= now()`)
+		res := s.db.WithContext(ctx).Exec(`DELETE FROM `+table+` WHERE expires_at <= ?`, s.stamp())
 		if res.Error != nil {
 			return n, res.Error
 		}

@@ -34,8 +34,8 @@ var CreditWeights = map[string]float64{
 // AddCreditRecordTx marks a party's record inside the caller's transaction, with its audit
 // record; the same mark for the same record is written once.
 func AddCreditRecordTx(tx *gorm.DB, actor Actor, partyID, reason, kind, recordID string) error {
-	res := tx.Exec(`INSERT INTO credit_records (party_id, reason, weight, record_kind, record_id) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, partyID, reason, CreditWeights[reason], kind, recordID)
+	res := tx.Exec(`INSERT INTO credit_records (party_id, reason, weight, record_kind, record_id, at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, partyID, reason, CreditWeights[reason], kind, recordID, tx.NowFunc())
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/clock"
 	"gorm.io/gorm"
 )
 
@@ -62,8 +63,10 @@ type NewDeclaration struct {
 	EbpID       *string              `json:"ebp_id" validate:"omitempty,max=64"`
 	CustomsCode string               `json:"customs_code" validate:"max=10"`
 	PortCode    string               `json:"port_code" validate:"max=10"`
-	DeclaredAt  time.Time            `json:"declared_at" validate:"required"`
+	DeclaredAt  clock.When           `json:"declared_at" validate:"required"` // a time, or a day in Hangzhou (clock.When)
 	Lines       []NewDeclarationLine `json:"lines" validate:"required,min=1,max=500,dive"`
+
+	declaredAt time.Time // DeclaredAt as read by Validate
 }
 
 // NewDeclarationLine is one line of a new declaration.
@@ -81,7 +84,7 @@ type NewDeclarationLine struct {
 }
 
 // Validate checks the declaration and every line, and turns barcodes into 14-digit GTINs.
-func (in *NewDeclaration) Validate() error {
+func (in *NewDeclaration) Validate(now time.Time) error {
 	trimAll(&in.Number, &in.OrderNo, &in.PaymentNo, &in.LogisticsNo, &in.TradeMode, &in.ImporterID,
 		&in.CustomsCode, &in.PortCode)
 	optionalID(&in.EbcID)
@@ -92,11 +95,9 @@ func (in *NewDeclaration) Validate() error {
 		l.OriginCountry, l.Currency = strings.ToUpper(l.OriginCountry), strings.ToUpper(l.Currency)
 		optionalID(&l.ProductID)
 	}
-	err := Validate(in)
-	if !in.DeclaredAt.IsZero() && in.DeclaredAt.After(time.Now().Add(5*time.Minute)) {
-		err = withFields(err, FieldError{Field: "declared_at", Rule: "not_future"})
-	}
-	if err != nil {
+	var bad *FieldError
+	in.declaredAt, bad = happened("declared_at", in.DeclaredAt, now)
+	if err := withFields(Validate(in), addField(nil, bad)...); err != nil {
 		return err
 	}
 	for i := range in.Lines {
@@ -111,12 +112,12 @@ func (in *NewDeclaration) Validate() error {
 // The importer must be a party of kind importer, the ebc of kind merchant or ebc, the ebp of kind
 // platform; a number already declared is a duplicate (ECONFLICT).
 func (s *Store) CreateDeclaration(ctx context.Context, actor Actor, in NewDeclaration) (*Declaration, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.Validate(s.Now()); err != nil {
 		return nil, err
 	}
 	d := &Declaration{ID: newID(), Number: in.Number, OrderNo: in.OrderNo, PaymentNo: in.PaymentNo,
 		LogisticsNo: in.LogisticsNo, TradeMode: in.TradeMode, ImporterID: in.ImporterID, EbcID: in.EbcID, EbpID: in.EbpID,
-		CustomsCode: in.CustomsCode, PortCode: in.PortCode, DeclaredAt: in.DeclaredAt.UTC().Truncate(time.Microsecond),
+		CustomsCode: in.CustomsCode, PortCode: in.PortCode, DeclaredAt: in.declaredAt,
 		CreatedBy: actorUser(actor)}
 	lines := make([]DeclarationLine, len(in.Lines))
 	for i, l := range in.Lines {

@@ -513,7 +513,7 @@ func (s *Store) QueryEPCIS(ctx context.Context, q EPCISQuery) (*EPCISQueryDocume
 		return nil, "", err
 	}
 	doc := &EPCISQueryDocument{Type: "EPCISQueryDocument", SchemaVersion: "2.0",
-		CreationDate: time.Now().UTC().Format("2006-01-02T15:04:05.000Z")}
+		CreationDate: s.Now().UTC().Format("2006-01-02T15:04:05.000Z")}
 	doc.EPCISBody.QueryResults.QueryName = "SimpleEventQuery"
 	doc.Context, doc.EPCISBody.QueryResults.ResultsBody.EventList, err = epcisResults(rows, contexts)
 	return doc, next, err

@@ -108,7 +108,7 @@ func SanitizeFileName(name, contentType string) string {
 func (s *Store) AddEvidence(ctx context.Context, at Attachment, ev *Evidence) error {
 	ev.ID = newID()
 	ev.Kind, ev.RecordID, ev.UploadedBy, ev.Relation = at.Kind, at.RecordID, at.Actor.UserID, at.Relation
-	ev.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
+	ev.CreatedAt = s.stamp()
 	summary := map[string]any{"id": ev.ID, "name": ev.Name, "sha256": hex.EncodeToString(ev.SHA256)}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(ev).Error; err != nil {

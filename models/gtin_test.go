@@ -2,10 +2,11 @@ package models_test
 
 import (
 	"encoding/csv"
-	"github.com/hzcbec/portal/migrations/testdb"
 	"os"
 	"regexp"
 	"testing"
+
+	"github.com/hzcbec/portal/migrations/testdb"
 
 	"github.com/hzcbec/portal/models"
 )

@@ -2,9 +2,10 @@ package models_test
 
 import (
 	"encoding/csv"
-	"github.com/hzcbec/portal/migrations/testdb"
 	"os"
 	"testing"
+
+	"github.com/hzcbec/portal/migrations/testdb"
 
 	"github.com/hzcbec/portal/models"
 )

@@ -46,6 +46,6 @@ func (s *Store) SaveIdempotentAnswer(ctx context.Context, scope, key string, sta
 
 // DeleteExpiredIdempotencyKeys forgets keys older than a day.
 func (s *Store) DeleteExpiredIdempotencyKeys(ctx context.Context) (int64, error) {
-	res := s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, time.Now().Add(-idempotencyTTL))
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, s.Now().Add(-idempotencyTTL))
 	return res.RowsAffected, res.Error
 }

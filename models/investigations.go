@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/clock"
 	"gorm.io/gorm"
 )
 
@@ -66,7 +67,7 @@ func (s *Store) CreateInvestigation(ctx context.Context, actor Actor, in NewHand
 		if err := tx.Raw("SELECT nextval('investigation_number_seq')").Scan(&seq).Error; err != nil {
 			return err
 		}
-		inv.Number = fmt.Sprintf("IV-%d-%06d", time.Now().Year(), seq)
+		inv.Number = fmt.Sprintf("IV-%d-%06d", tx.NowFunc().In(clock.Hangzhou).Year(), seq)
 		if err := tx.Omit("AssigneeID", "PausedAt").Create(inv).Error; err != nil {
 			return err
 		}
@@ -89,8 +90,8 @@ func (s *Store) CreateInvestigation(ctx context.Context, actor Actor, in NewHand
 // AddHandoffTx records a hand-off (from nil for the first) with its audit record, inside the
 // caller's transaction.
 func AddHandoffTx(tx *gorm.DB, actor Actor, investigationID string, from *string, to, reason string) error {
-	if err := tx.Exec(`INSERT INTO handoffs (investigation_id, from_jurisdiction, to_jurisdiction, reason, by_user) VALUES (?, ?, ?, ?, ?)`,
-		investigationID, from, to, reason, actor.UserID).Error; err != nil {
+	if err := tx.Exec(`INSERT INTO handoffs (investigation_id, from_jurisdiction, to_jurisdiction, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		investigationID, from, to, reason, actor.UserID, tx.NowFunc()).Error; err != nil {
 		return err
 	}
 	return audit(tx, actor, "investigations.handoff", "investigations", investigationID,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/clock"
 	"gorm.io/gorm"
 )
 
@@ -51,19 +52,20 @@ type NewListing struct {
 	Currency     string     `json:"currency" validate:"required,iso4217"`
 	ProductID    *string    `json:"product_id" validate:"omitempty,max=64"`
 	GTINs        []string   `json:"gtins" validate:"max=50,dive,gtin"`
-	DiscoveredAt *time.Time `json:"discovered_at"`
+	DiscoveredAt clock.When `json:"discovered_at"` // a time, or a day in Hangzhou (clock.When); empty: now
+
+	discoveredAt time.Time // DiscoveredAt as read by Validate
 }
 
-// Validate checks the fields, turns the GTINs into 14 digits (once each) and sets discovered_at.
-func (in *NewListing) Validate() error {
+// Validate checks the fields, turns the GTINs into 14 digits (once each) and reads discovered_at
+// (now when not given; never after now).
+func (in *NewListing) Validate(now time.Time) error {
 	trimAll(&in.PlatformID, &in.MerchantID, &in.URL, &in.Title, &in.Price, &in.Currency)
 	in.Currency = strings.ToUpper(in.Currency)
 	optionalID(&in.ProductID)
-	err := Validate(in)
-	if in.DiscoveredAt != nil && in.DiscoveredAt.After(time.Now().Add(5*time.Minute)) {
-		err = withFields(err, FieldError{Field: "discovered_at", Rule: "not_future"})
-	}
-	if err != nil {
+	var bad *FieldError
+	in.discoveredAt, bad = happened("discovered_at", in.DiscoveredAt, now)
+	if err := withFields(Validate(in), addField(nil, bad)...); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -75,9 +77,8 @@ func (in *NewListing) Validate() error {
 		}
 	}
 	in.GTINs = gtins
-	if in.DiscoveredAt == nil {
-		now := time.Now()
-		in.DiscoveredAt = &now
+	if in.discoveredAt.IsZero() {
+		in.discoveredAt = now.UTC().Truncate(time.Microsecond)
 	}
 	return nil
 }
@@ -85,12 +86,12 @@ func (in *NewListing) Validate() error {
 // CreateListing records a discovery with its audit record. The platform must be a party of kind
 // platform, the merchant of kind merchant or ebc, the product (when given) a registered one.
 func (s *Store) CreateListing(ctx context.Context, actor Actor, in NewListing) (*ListingView, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.Validate(s.Now()); err != nil {
 		return nil, err
 	}
 	l := &Listing{ID: newID(), PlatformID: in.PlatformID, MerchantID: in.MerchantID, URL: in.URL, Title: in.Title,
 		Price: in.Price, Currency: in.Currency, ProductID: in.ProductID, GTINs: TextList(in.GTINs),
-		DiscoveredAt: in.DiscoveredAt.UTC().Truncate(time.Microsecond), DiscoveredBy: actorUser(actor), Status: "active"}
+		DiscoveredAt: in.discoveredAt, DiscoveredBy: actorUser(actor), Status: "active"}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		fields, err := checkPartyRefs(tx,
 			partyRef{"platform_id", &l.PlatformID, []string{"platform"}},
@@ -188,7 +189,7 @@ var recordFileTables = map[string]string{ListingSnapshotKind: "listings", "inspe
 func (s *Store) AddRecordFile(ctx context.Context, actor Actor, kind, relation, recordID, action string, ev *Evidence) error {
 	ev.ID = newID()
 	ev.Kind, ev.RecordID, ev.UploadedBy, ev.Relation = kind, recordID, actor.UserID, relation
-	ev.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
+	ev.CreatedAt = s.stamp()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ok, err := rowExists(tx, recordFileTables[kind], recordID)
 		if err != nil {
@@ -212,7 +213,7 @@ func flagByGrade(tx *gorm.DB, l *Listing) error {
 	if err := tx.Where("party_id = ?", l.MerchantID).Find(&records).Error; err != nil {
 		return err
 	}
-	if score := ScoreCredit(records, time.Now()); score.Grade == "D" {
+	if score := ScoreCredit(records, tx.NowFunc()); score.Grade == "D" {
 		l.FlaggedForInspection = true
 		l.FlagReason = fmt.Sprintf("merchant credit grade D (score %.2f)", score.Score)
 	}

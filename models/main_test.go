@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 
 func openStore(tb testing.TB) *models.Store {
 	tb.Helper()
-	s, err := models.Open(context.Background(), dsn)
+	s, err := models.Open(context.Background(), dsn, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/clock"
 	"gorm.io/gorm"
 )
 
@@ -29,19 +30,26 @@ type Measure struct {
 // NewMeasure is what an inspector orders. A measure on a listing goes to its merchant unless a
 // target party is named.
 type NewMeasure struct {
-	Kind          string    `json:"kind" validate:"required,oneof=delist sales_ban withdrawal recall destruction import_rejection"`
-	AlertID       *string   `json:"alert_id" validate:"omitempty,max=64"`
-	TargetPartyID *string   `json:"target_party_id" validate:"omitempty,max=64"`
-	ListingID     *string   `json:"listing_id" validate:"omitempty,max=64"`
-	Deadline      time.Time `json:"deadline" validate:"required"`
-	Basis         string    `json:"basis" validate:"required,max=5000"`
+	Kind          string     `json:"kind" validate:"required,oneof=delist sales_ban withdrawal recall destruction import_rejection"`
+	AlertID       *string    `json:"alert_id" validate:"omitempty,max=64"`
+	TargetPartyID *string    `json:"target_party_id" validate:"omitempty,max=64"`
+	ListingID     *string    `json:"listing_id" validate:"omitempty,max=64"`
+	Deadline      clock.When `json:"deadline" validate:"required"` // a time, or a day in Hangzhou: its end (clock.When)
+	Basis         string     `json:"basis" validate:"required,max=5000"`
+
+	dueBy time.Time // Deadline as read by Validate
 }
+
+// DueBy is the deadline as Validate read it.
+func (in *NewMeasure) DueBy() time.Time { return in.dueBy }
 
 // Validate checks the fields: a target (party or listing), a deadline in the future, and a
 // listing for a delisting.
 func (in *NewMeasure) Validate(now time.Time) error {
 	in.Basis = strings.TrimSpace(in.Basis)
-	if err := Validate(in); err != nil {
+	var bad *FieldError
+	in.dueBy, bad = until("deadline", in.Deadline, now)
+	if err := withFields(Validate(in), addField(nil, bad)...); err != nil {
 		return err
 	}
 	var fields []FieldError
@@ -50,9 +58,6 @@ func (in *NewMeasure) Validate(now time.Time) error {
 	}
 	if in.Kind == "delist" && in.ListingID == nil {
 		fields = append(fields, FieldError{Field: "listing_id", Rule: "required"})
-	}
-	if !in.Deadline.After(now) {
-		fields = append(fields, FieldError{Field: "deadline", Rule: "future"})
 	}
 	if len(fields) > 0 {
 		return Invalid(fields...)
@@ -77,12 +82,13 @@ func (s *Store) ListingMerchant(ctx context.Context, listingID string) (string, 
 // one statement (stepSQL), and after (its deadline job) in the same transaction.
 func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, notify []Recipient, after func(tx *gorm.DB) error) error {
 	m.ID, m.IssuedBy = newID(), actor.UserID
-	q, args := insertNumbered("measures", "measure_number_seq", "ME", []string{"id", "kind", "alert_id", "target_party_id",
+	now := s.Now()
+	q, args := insertNumbered(now, "measures", "measure_number_seq", "ME", []string{"id", "kind", "alert_id", "target_party_id",
 		"listing_id", "deadline", "basis", "issued_by", "status", "version", "jurisdiction", "deadlines"},
 		[]any{m.ID, m.Kind, m.AlertID, m.TargetPartyID, m.ListingID, m.Deadline, m.Basis, m.IssuedBy, m.Status, 1,
 			m.Jurisdiction, m.Deadlines})
 	query, args, err := stepSQL(q, args, stepWrite{Kind: "measures", Action: "issue", Relation: "jurisdiction_inspector",
-		To: m.Status, Actor: actor, Notify: notify,
+		To: m.Status, Actor: actor, At: now, Notify: notify,
 		AuditAfterSQL: `json_build_object('deadline', ?::text, 'kind', rec.kind, 'listing_id', rec.listing_id,
 		'number', rec.number, 'target_party_id', rec.target_party_id)`,
 		AuditAfterArgs: []any{m.Deadline.UTC().Format(time.RFC3339Nano)}}) // in UTC whatever the session's time zone
@@ -133,7 +139,7 @@ func (s *Store) ListMeasures(ctx context.Context, f MeasureFilter, page Page) ([
 
 // DelistTx marks a listing delisted, inside the transaction of the measure complied with.
 func DelistTx(tx *gorm.DB, actor Actor, listingID, measureID string) error {
-	res := tx.Exec(`UPDATE listings SET status = 'delisted', updated_at = now() WHERE id = ? AND status <> 'delisted'`, listingID)
+	res := tx.Exec(`UPDATE listings SET status = 'delisted', updated_at = ? WHERE id = ? AND status <> 'delisted'`, tx.NowFunc(), listingID)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}

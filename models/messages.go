@@ -52,7 +52,7 @@ const excerptRunes = 140
 // audit record and the notices, in one transaction.
 func (s *Store) AddMessage(ctx context.Context, at Attachment, body string) (*Message, error) {
 	m := &Message{ID: newID(), Kind: at.Kind, RecordID: at.RecordID, AuthorID: at.Actor.UserID,
-		Relation: at.Relation, Body: body, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
+		Relation: at.Relation, Body: body, CreatedAt: s.stamp()}
 	summary := map[string]any{"id": m.ID, "excerpt": excerpt(body, excerptRunes)}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(m).Error; err != nil {

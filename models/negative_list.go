@@ -51,7 +51,7 @@ func applyNegativeListRules(tx *gorm.DB, partyID string) error {
 	}
 	var repeated int64
 	if err := tx.Raw(`SELECT count(*) FROM credit_records WHERE party_id = ? AND reason IN ('award_non_compliance', 'measure_ignored')
-		AND at > ?`, partyID, time.Now().Add(-repeatedNonComplianceWindow)).Scan(&repeated).Error; err != nil {
+		AND at > ?`, partyID, tx.NowFunc().Add(-repeatedNonComplianceWindow)).Scan(&repeated).Error; err != nil {
 		return err
 	}
 	if repeated >= repeatedNonComplianceCount {
@@ -61,15 +61,15 @@ func applyNegativeListRules(tx *gorm.DB, partyID string) error {
 	if err := tx.Where("party_id = ?", partyID).Find(&records).Error; err != nil {
 		return err
 	}
-	if score := ScoreCredit(records, time.Now()); score.Score < negativeListScore {
+	if score := ScoreCredit(records, tx.NowFunc()); score.Score < negativeListScore {
 		return enterNegativeList(tx, SystemActor, partyID, "low_score", "credit score below 40")
 	}
 	return nil
 }
 
 func enterNegativeList(tx *gorm.DB, actor Actor, partyID, basis, reason string) error {
-	e := NegativeListEntry{ID: newID(), PartyID: partyID, Basis: basis, Reason: reason, EnteredBy: actor.UserID}
-	if err := tx.Omit("PartyName", "EnteredAt", "ExitedAt", "ExitReason").Create(&e).Error; err != nil {
+	e := NegativeListEntry{ID: newID(), PartyID: partyID, Basis: basis, Reason: reason, EnteredBy: actor.UserID, EnteredAt: tx.NowFunc()}
+	if err := tx.Omit("PartyName", "ExitedAt", "ExitReason").Create(&e).Error; err != nil {
 		if isUniqueViolation(err) {
 			return Errorf(ECONFLICT, "already_listed")
 		}
@@ -228,8 +228,8 @@ func (s *Store) DecideAppeal(ctx context.Context, actor Actor, appealID, decisio
 		if a.Decision != nil {
 			return Errorf(ECONFLICT, "already_decided")
 		}
-		if err := tx.Exec(`UPDATE negative_list_appeals SET decision = ?, decision_reason = ?, decided_by = ?, decided_at = now()
-			WHERE id = ?`, decision, reason, actor.UserID, appealID).Error; err != nil {
+		if err := tx.Exec(`UPDATE negative_list_appeals SET decision = ?, decision_reason = ?, decided_by = ?, decided_at = ?
+			WHERE id = ?`, decision, reason, actor.UserID, tx.NowFunc(), appealID).Error; err != nil {
 			return err
 		}
 		var partyID string
@@ -237,8 +237,8 @@ func (s *Store) DecideAppeal(ctx context.Context, actor Actor, appealID, decisio
 			return err
 		}
 		if decision == "granted" {
-			if err := tx.Exec(`UPDATE negative_list_entries SET exited_at = now(), exit_reason = ? WHERE id = ?`,
-				"appeal granted: "+reason, a.EntryID).Error; err != nil {
+			if err := tx.Exec(`UPDATE negative_list_entries SET exited_at = ?, exit_reason = ? WHERE id = ?`,
+				tx.NowFunc(), "appeal granted: "+reason, a.EntryID).Error; err != nil {
 				return err
 			}
 		}
@@ -334,7 +334,7 @@ func (s *Store) CreditOf(ctx context.Context, partyID string) (*PartyCredit, err
 	if err != nil {
 		return nil, err
 	}
-	score := ScoreCredit(records, time.Now())
+	score := ScoreCredit(records, s.Now())
 	out := &PartyCredit{Party: p, Score: score.Score, Grade: score.Grade, Records: []PublicCredit{},
 		Certifications: []Certification{}, Explanation: score.Contributions}
 	for _, r := range records {

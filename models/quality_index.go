@@ -82,11 +82,11 @@ func (s *Store) ComputeQualityIndex(ctx context.Context, month time.Time) (int, 
 				OverdueMeasures: share(r.Overdue, r.Measures, 0), OnTimeAnswers: share(r.OnTime, r.Due, 1)}
 			p.Value = QualityIndex(p.ComplaintRate, p.NonConformance, p.OverdueMeasures, p.OnTimeAnswers)
 			if err := tx.Exec(`INSERT INTO stats_quality_index (jurisdiction, month, value, complaint_rate, non_conformance,
-					overdue_measures, on_time_answers, computed_at) VALUES (?, ?::date, ?, ?, ?, ?, ?, now())
+					overdue_measures, on_time_answers, computed_at) VALUES (?, ?::date, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (jurisdiction, month) DO UPDATE SET value = excluded.value, complaint_rate = excluded.complaint_rate,
 					non_conformance = excluded.non_conformance, overdue_measures = excluded.overdue_measures,
 					on_time_answers = excluded.on_time_answers, computed_at = excluded.computed_at`,
-				p.Jurisdiction, p.Month.Format(time.DateOnly), p.Value, p.ComplaintRate, p.NonConformance, p.OverdueMeasures, p.OnTimeAnswers).Error; err != nil {
+				p.Jurisdiction, p.Month.Format(time.DateOnly), p.Value, p.ComplaintRate, p.NonConformance, p.OverdueMeasures, p.OnTimeAnswers, tx.NowFunc()).Error; err != nil {
 				return err
 			}
 		}

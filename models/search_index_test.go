@@ -14,7 +14,7 @@ import (
 // degraded search scans the index, not the table.
 func TestSearchTextUsesTheTrigramIndexes(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, testdb.New(t))
+	s, err := Open(ctx, testdb.New(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,9 +105,9 @@ func (s *Store) rebuildStats(ctx context.Context, plan StatsPlan) error {
 			GROUP BY jurisdiction, kind, stage, bucket`).Error; err != nil {
 			return fmt.Errorf("handling times: %w", err)
 		}
-		return tx.Exec(`INSERT INTO stats_refreshes (id, refreshed_at, took_ms) VALUES (1, now(), ?)
+		return tx.Exec(`INSERT INTO stats_refreshes (id, refreshed_at, took_ms) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET refreshed_at = excluded.refreshed_at, took_ms = excluded.took_ms`,
-			time.Since(start).Milliseconds()).Error
+			tx.NowFunc(), time.Since(start).Milliseconds()).Error
 	})
 }
 
@@ -142,19 +142,19 @@ func refreshAnswers(tx *gorm.DB) error {
 			       bool_or(action = 'escalate') AS escalated, bool_or(to_state = 'in_review') AS reached_office
 			FROM workflow_events WHERE kind = 'complaints' GROUP BY record_id
 		), c AS (
-			SELECT c.jurisdiction, ` + statsMonth("c.created_at") + ` AS month,
-			       (ev.responded IS NOT NULL OR coalesce(ev.escalated, false) OR (c.status = 'filed' AND c.respond_due < now())) AS due,
+			SELECT c.jurisdiction, `+statsMonth("c.created_at")+` AS month,
+			       (ev.responded IS NOT NULL OR coalesce(ev.escalated, false) OR (c.status = 'filed' AND c.respond_due < ?)) AS due,
 			       (ev.responded IS NOT NULL AND ev.responded <= coalesce(c.respond_due, c.created_at + interval '14 days')) AS on_time,
 			       coalesce(ev.reached_office, false) AS office
 			FROM complaints c LEFT JOIN ev ON ev.record_id = c.id
 		), g AS (
-			SELECT ` + statsJurisdiction + ` AS jurisdiction, month,
+			SELECT `+statsJurisdiction+` AS jurisdiction, month,
 			       count(*) FILTER (WHERE due) AS due, count(*) FILTER (WHERE on_time) AS on_time, count(*) FILTER (WHERE office) AS office
 			FROM c GROUP BY GROUPING SETS ((jurisdiction, month), (month))
 		)
 		INSERT INTO stats_facts (jurisdiction, month, topic, key, n, m)
 		SELECT jurisdiction, month, 'answers', '', due, on_time FROM g
-		UNION ALL SELECT jurisdiction, month, 'office', '', office, 0 FROM g`).Error
+		UNION ALL SELECT jurisdiction, month, 'office', '', office, 0 FROM g`, tx.NowFunc()).Error
 }
 
 func refreshInspections(tx *gorm.DB) error {
@@ -193,12 +193,12 @@ func refreshAlerts(tx *gorm.DB) error {
 // refreshMeasures counts measures by the month of their deadline, once it has passed.
 func refreshMeasures(tx *gorm.DB) error {
 	return tx.Exec(`INSERT INTO stats_facts (jurisdiction, month, topic, key, n, m)
-		SELECT ` + statsJurisdiction + `, month, 'measures', '', count(*), count(*) FILTER (WHERE overdue)
-		FROM (SELECT m.jurisdiction, ` + statsMonth("m.deadline") + ` AS month,
+		SELECT `+statsJurisdiction+`, month, 'measures', '', count(*), count(*) FILTER (WHERE overdue)
+		FROM (SELECT m.jurisdiction, `+statsMonth("m.deadline")+` AS month,
 		             m.status = 'overdue' OR EXISTS (SELECT 1 FROM workflow_events e
 		                 WHERE e.kind = 'measures' AND e.record_id = m.id AND e.action = 'overdue') AS overdue
-		      FROM measures m WHERE m.deadline < now()) r
-		GROUP BY GROUPING SETS ((jurisdiction, month), (month))`).Error
+		      FROM measures m WHERE m.deadline < ?) r
+		GROUP BY GROUPING SETS ((jurisdiction, month), (month))`, tx.NowFunc()).Error
 }
 
 // refreshDurations times every stage of the plan, one pass over each workflow's timeline.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // A step of a workflow (filing a record, or an action on it) is written as one statement: a
@@ -22,7 +24,8 @@ import (
 type stepWrite struct {
 	Kind, Action, Relation, From, To string
 	Actor                            Actor
-	Payload                          any // the timeline entry's payload; nil is {}
+	At                               time.Time // the portal's now: the step's, the notices' and the audit record's time
+	Payload                          any       // the timeline entry's payload; nil is {}
 	Notify                           []Recipient
 	// AuditBefore and AuditAfter are the audit record's summaries; AuditAfterSQL, when set, is
 	// SQL over rec's columns that makes AuditAfter instead (what only the database knows yet).
@@ -50,21 +53,22 @@ func stepSQL(q *strings.Builder, args []any, w stepWrite) (string, []any, error)
 	}
 
 	q.WriteString(`,
-step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
-	SELECT ?, id, ?, ?, ?, ?, ?, ?::jsonb FROM rec)`)
-	args = append(args, w.Kind, w.Action, w.Actor.UserID, w.Relation, w.From, w.To, string(payload))
+step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload, at)
+	SELECT ?, id, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz FROM rec)`)
+	at := w.At.UTC().Truncate(time.Microsecond)
+	args = append(args, w.Kind, w.Action, w.Actor.UserID, w.Relation, w.From, w.To, string(payload), at)
 	if len(w.Notify) > 0 {
-		args = append(args, w.Kind, w.Action)
+		args = append(args, w.Kind, w.Action, at)
 		rows := make([]string, len(w.Notify))
 		for i, r := range w.Notify {
 			rows[i] = "(?, ?)"
 			args = append(args, r.Type, r.ID)
 		}
 		q.WriteString(`,
-notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
-	SELECT n.type, n.id, ?, rec.id, ? FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id))`)
+notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event, created_at)
+	SELECT n.type, n.id, ?, rec.id, ?, ?::timestamptz FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id))`)
 	}
-	args = append(args, time.Now().UTC().Truncate(time.Microsecond), w.Actor.UserID, w.Kind+"."+w.Action, w.Kind, nullJSON(before))
+	args = append(args, at, w.Actor.UserID, w.Kind+"."+w.Action, w.Kind, nullJSON(before))
 	afterSQL := "?::json"
 	if w.AuditAfterSQL != "" {
 		afterSQL = w.AuditAfterSQL
@@ -80,15 +84,16 @@ SELECT * FROM rec`)
 }
 
 // insertNumbered starts the statement of a filing: rec inserts the new record into table with
-// the given columns, its created and updated times, and its number (prefix, year and the next
-// value of sequence, taken inside the statement, in at least six digits).
-func insertNumbered(table, sequence, prefix string, columns []string, values []any) (*strings.Builder, []any) {
+// the given columns, its created and updated times (now), and its number (prefix, the year in
+// Hangzhou and the next value of sequence, taken inside the statement, in at least six digits).
+func insertNumbered(now time.Time, table, sequence, prefix string, columns []string, values []any) (*strings.Builder, []any) {
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ")
 	var q strings.Builder
 	q.WriteString("WITH rec AS (INSERT INTO " + pgx.Identifier{table}.Sanitize() + " (number, created_at, updated_at, " +
 		strings.Join(columns, ", ") + ")\n\tVALUES ((SELECT ? || lpad(n::text, greatest(6, length(n::text)), '0') " +
-		"FROM nextval(?::regclass) AS n), now(), now(), " + marks + ")\n\tRETURNING *)")
-	args := append([]any{fmt.Sprintf("%s-%d-", prefix, time.Now().Year()), sequence}, values...)
+		"FROM nextval(?::regclass) AS n), ?::timestamptz, ?::timestamptz, " + marks + ")\n\tRETURNING *)")
+	at := now.UTC().Truncate(time.Microsecond)
+	args := append([]any{fmt.Sprintf("%s-%d-", prefix, now.In(clock.Hangzhou).Year()), sequence, at, at}, values...)
 	return &q, args
 }
 
@@ -110,8 +115,9 @@ func (s *Store) fileStep(ctx context.Context, query string, args []any, row any,
 // the decision was made on, then the step's writes.
 func transitionSQL(t Transition) (string, []any, error) {
 	newVersion := t.Version + 1
-	set := []string{"status = ?", "version = ?", "deadlines = ?", "updated_at = now()"}
-	args := []any{t.To, newVersion, t.Deadlines}
+	at := t.At.UTC().Truncate(time.Microsecond)
+	set := []string{"status = ?", "version = ?", "deadlines = ?", "updated_at = ?"}
+	args := []any{t.To, newVersion, t.Deadlines, at}
 	columns := make([]string, 0, len(t.Fields))
 	for column := range t.Fields {
 		columns = append(columns, column)
@@ -122,7 +128,8 @@ func transitionSQL(t Transition) (string, []any, error) {
 		args = append(args, t.Fields[column])
 	}
 	if t.Pause {
-		set = append(set, "paused_at = now()")
+		set = append(set, "paused_at = ?")
+		args = append(args, at)
 	}
 	if t.Resume {
 		set = append(set, "paused_at = NULL")
@@ -132,7 +139,7 @@ func transitionSQL(t Transition) (string, []any, error) {
 		" WHERE id = ? AND version = ? RETURNING *)")
 	args = append(args, t.RecordID, t.Version)
 	return stepSQL(&q, args, stepWrite{Kind: t.Kind, Action: t.Action, Relation: t.Relation, From: t.From, To: t.To,
-		Actor: t.Actor, Payload: t.Payload, Notify: t.Notify,
+		Actor: t.Actor, At: t.At, Payload: t.Payload, Notify: t.Notify,
 		AuditBefore: map[string]any{"status": t.From, "version": t.Version},
 		AuditAfter:  map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload}})
 }

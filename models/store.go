@@ -16,6 +16,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // Store is the portal's database: every read and write goes through its methods.
@@ -23,10 +25,22 @@ type Store struct {
 	db          *gorm.DB
 	pool        *pgxpool.Pool
 	credentials *credentialCache // recently served tokens and sessions (credentials.go)
+	clock       clock.Clock
 }
 
-// Open connects to Postgres; the pool is shared by GORM and the job queue.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+// Now is the present by the portal's clock: every "now" of the models (and of the workflows
+// and handlers, which ask the store) comes from here.
+func (s *Store) Now() time.Time { return s.clock.Now() }
+
+// Clock is the portal's clock.
+func (s *Store) Clock() clock.Clock { return s.clock }
+
+// Open connects to Postgres; the pool is shared by GORM and the job queue. clk is the portal's
+// clock (nil: the machine's).
+func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
+	if clk == nil {
+		clk = clock.System
+	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -51,13 +65,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDBFromPool(pool)}), &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		NowFunc:                func() time.Time { return clk.Now().UTC().Truncate(time.Microsecond) },
 	})
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{db: db, pool: pool, credentials: newCredentialCache()}, nil
+	return &Store{db: db, pool: pool, credentials: newCredentialCache(), clock: clk}, nil
 }
 
 // Close releases the connections.
@@ -87,6 +101,9 @@ func byID[T any](ctx context.Context, db *gorm.DB, id string) (*T, error) {
 
 // newID returns a new opaque, time-ordered id.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// stamp is the present as the database keeps it (UTC, to the microsecond).
+func (s *Store) stamp() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
 
 // isUniqueViolation tells a duplicate key from other database errors.
 func isUniqueViolation(err error) bool {

@@ -169,7 +169,7 @@ type NewTraceEvent struct {
 // Validate checks the fields. Every type but transformation has an action (a transformation
 // event has none); an event says what it is about (a product, a batch or EPCs); it has
 // happened, so it is not in the future; the zone defaults to the offset event_time was given in.
-func (in *NewTraceEvent) Validate() error {
+func (in *NewTraceEvent) Validate(now time.Time) error {
 	trimAll(&in.Type, &in.Action, &in.EventTimeZone, &in.BizStep, &in.Disposition, &in.ReadPoint, &in.BizLocation, &in.UOM)
 	in.Action = strings.ToUpper(in.Action)
 	for _, p := range []**string{&in.ProductID, &in.BatchID, &in.FromPartyID, &in.ToPartyID, &in.PartyID} {
@@ -189,7 +189,7 @@ func (in *NewTraceEvent) Validate() error {
 	if in.ProductID == nil && in.BatchID == nil && len(in.EPCs) == 0 {
 		fields = append(fields, FieldError{Field: "product_id", Rule: "event_subject"})
 	}
-	if !in.EventTime.IsZero() && in.EventTime.After(time.Now().Add(5*time.Minute)) {
+	if !in.EventTime.IsZero() && in.EventTime.After(now.Add(clockSkew)) {
 		fields = append(fields, FieldError{Field: "event_time", Rule: "not_future"})
 	}
 	if err := withFields(err, fields...); err != nil {
@@ -213,7 +213,7 @@ func (in *NewTraceEvent) Validate() error {
 // product, batch and parties must exist; a batch of another product than the one named is a
 // field error, and a batch alone names its product.
 func (s *Store) CreateTraceEvent(ctx context.Context, actor Actor, in NewTraceEvent) (*TraceEvent, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.Validate(s.Now()); err != nil {
 		return nil, err
 	}
 	ev := &TraceEvent{EventID: "urn:uuid:" + uuid.NewString(), Type: in.Type, Action: stringOrNil(in.Action),
@@ -222,7 +222,7 @@ func (s *Store) CreateTraceEvent(ctx context.Context, actor Actor, in NewTraceEv
 		BizLocation: stringOrNil(in.BizLocation), ProductID: in.ProductID, BatchID: in.BatchID, EPCs: EPCList(in.EPCs),
 		Quantity: in.Quantity, UOM: stringOrNil(in.UOM), FromPartyID: in.FromPartyID, ToPartyID: in.ToPartyID,
 		PartyID: in.PartyID, Documents: TraceDocuments(in.Documents), Source: "api", CapturedBy: actorUser(actor),
-		RecordTime: time.Now().UTC().Truncate(time.Microsecond)}
+		RecordTime: s.stamp()}
 	if ev.EPCs == nil {
 		ev.EPCs = EPCList{}
 	}

@@ -184,7 +184,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := s.Now()
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		return nil, &Error{Code: ETOOMANY, Message: "login_delayed", RetryAfter: int(math.Ceil(u.LockedUntil.Sub(now).Seconds()))}
 	}
@@ -201,8 +201,8 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	}
 	// Counted in SQL so that concurrent failures all count.
 	err = s.db.WithContext(ctx).Exec(`UPDATE users SET failed_logins = failed_logins + 1,
-		locked_until = CASE WHEN failed_logins + 1 >= ? THEN now() + least(interval '1 second' * power(2, failed_logins + 1 - ?), ?::interval) END
-		WHERE id = ?`, freeLoginFailures, freeLoginFailures, fmt.Sprintf("%d seconds", int(maxLoginDelay.Seconds())), u.ID).Error
+		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ?::timestamptz + least(interval '1 second' * power(2, failed_logins + 1 - ?), ?::interval) END
+		WHERE id = ?`, freeLoginFailures, s.stamp(), freeLoginFailures, fmt.Sprintf("%d seconds", int(maxLoginDelay.Seconds())), u.ID).Error
 	if err != nil {
 		return nil, err
 	}

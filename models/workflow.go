@@ -86,7 +86,9 @@ type Transition struct {
 	// Version is the version the decision was made on; a record changed since is a conflict.
 	Version   int
 	Deadlines Deadlines
-	// Pause sets paused_at to now, Resume clears it.
+	// At is when the step is taken (the portal's clock): the record's updated_at, the timeline's time.
+	At time.Time
+	// Pause sets paused_at to At, Resume clears it.
 	Pause, Resume bool
 	// Fields are the record's own columns the action sets (an offer, an outcome).
 	Fields  map[string]any
@@ -100,7 +102,7 @@ var workflowTables = map[string]bool{"complaints": true, "cases": true, "claims"
 // Within is the store writing through a transaction in progress: what it writes commits or
 // rolls back with tx, and its own transactions become savepoints (a claim escalated into a complaint).
 func (s *Store) Within(tx *gorm.DB) *Store {
-	return &Store{db: tx, pool: s.pool, credentials: s.credentials}
+	return &Store{db: tx, pool: s.pool, credentials: s.credentials, clock: s.clock}
 }
 
 // ApplyTransition writes an action in one statement (transitionSQL): the record's new state,
@@ -149,13 +151,14 @@ func recordStep(tx *gorm.DB, kind, id string, actor Actor, relation, action, fro
 	if payload == nil {
 		body = []byte("{}")
 	}
-	if err := tx.Exec(`INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, action, actor.UserID, relation, from, to, string(body)).Error; err != nil {
+	at := tx.NowFunc()
+	if err := tx.Exec(`INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, action, actor.UserID, relation, from, to, string(body), at).Error; err != nil {
 		return err
 	}
 	for _, r := range notify {
-		if err := tx.Exec(`INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event) VALUES (?, ?, ?, ?, ?)`,
-			r.Type, r.ID, kind, id, action).Error; err != nil {
+		if err := tx.Exec(`INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.Type, r.ID, kind, id, action, at).Error; err != nil {
 			return err
 		}
 	}

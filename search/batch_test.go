@@ -28,7 +28,7 @@ func testClient(t *testing.T) (*Client, *models.Store) {
 	if os.Getenv("MEILI_URL") == "" {
 		t.Fatal("MEILI_URL is not set: run the tests with `make test`, which starts Meilisearch")
 	}
-	store, err := models.Open(context.Background(), testdb.New(t))
+	store, err := models.Open(context.Background(), testdb.New(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

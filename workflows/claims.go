@@ -182,17 +182,18 @@ func claimRelations(c *models.Claim, u *models.User) []string {
 // FileClaim files a consumer's after-sales claim: it checks the no-reason return window, starts
 // the merchant's time to answer and tells the merchant.
 func (e *Engine) FileClaim(ctx context.Context, u *models.User, in models.NewClaim) (*models.Claim, error) {
-	now := time.Now()
+	now := e.store.Now()
 	if err := in.Validate(now); err != nil {
 		return nil, err
 	}
+	delivered, released := in.Dates()
 	jurisdiction, err := e.store.ComplaintJurisdiction(ctx, in.RespondentID, nil, e.DefaultJurisdiction)
 	if err != nil {
 		return nil, err
 	}
 	c := &models.Claim{
 		RespondentID: in.RespondentID, OrderRef: in.OrderRef, Type: in.Type, NoReason: in.NoReason,
-		DeliveredAt: in.DeliveredAt.UTC(), CustomsReleasedAt: utcOrNil(in.CustomsReleasedAt), Amount: in.Amount,
+		DeliveredAt: delivered, CustomsReleasedAt: released, Amount: in.Amount,
 		Currency: in.Currency, Reason: in.Reason,
 		WorkflowState: models.WorkflowState{Status: "requested", Jurisdiction: jurisdiction,
 			Deadlines: models.Deadlines{"answer_by": e.calendar.Due("claim.answer", now)}},
@@ -221,12 +222,4 @@ func (e *Engine) ListClaims(ctx context.Context, u *models.User, status string, 
 func ClaimOf(r Record) (*models.Claim, bool) {
 	c, ok := r.(claimRecord)
 	return c.Claim, ok
-}
-
-func utcOrNil(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

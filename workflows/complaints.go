@@ -222,7 +222,7 @@ func (e *Engine) FileComplaint(ctx context.Context, u *models.User, in models.Ne
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := e.store.Now()
 	c := &models.Complaint{
 		RespondentID: in.RespondentID, PlatformID: in.PlatformID, OrderRef: in.OrderRef, ListingID: in.ListingID,
 		ListingURL: in.ListingURL, ProductID: in.ProductID, Category: in.Category, Amount: in.Amount,

@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"time"
+
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // Period is how long a deadline runs: working days (weekends and holidays skipped) or calendar days.
@@ -32,19 +34,17 @@ var DefaultDeadlines = map[string]Period{
 	"case.award":            {Months: 3},
 }
 
-// shanghai is where working days are counted.
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
 // Calendar computes deadlines: the defaults, the overrides, and the holidays.
+//
+// A period runs as the rules for legal periods say (民法典 Art. 201–203; 民事诉讼法 Art. 85):
+// the day it starts from is not counted; it ends at the end of its last day in Hangzhou
+// (23:59:59); a last day that is not a working day moves to the next working day. Working days
+// are counted one by one, skipping weekends and PORTAL_HOLIDAYS; a month from the 31st ends on
+// the last day of a shorter month. So what is filed at 00:00:30 and at 23:59:30 of one day has
+// the same deadline, and a deadline never falls on a weekend or a holiday.
 type Calendar struct {
 	Overrides map[string]time.Duration
-	// Holidays are dates (in Shanghai) that are not working days, beside weekends.
+	// Holidays are days in Hangzhou ("2026-10-01") that are not working days, beside weekends.
 	Holidays map[string]bool
 }
 
@@ -54,19 +54,37 @@ func (c Calendar) Due(name string, from time.Time) time.Time {
 		return from.Add(d).UTC()
 	}
 	p := DefaultDeadlines[name]
-	due := from.In(shanghai).AddDate(0, p.Months, p.Days)
+	last := clock.StartOfDay(from)
+	if p.Months > 0 {
+		last = addMonths(last, p.Months)
+	}
+	last = last.AddDate(0, 0, p.Days)
 	for n := 0; n < p.WorkingDays; {
-		due = due.AddDate(0, 0, 1)
-		if c.workingDay(due) {
+		last = last.AddDate(0, 0, 1)
+		if c.WorkingDay(last) {
 			n++
 		}
 	}
-	return due.UTC().Truncate(time.Microsecond)
+	for !c.WorkingDay(last) {
+		last = last.AddDate(0, 0, 1)
+	}
+	return clock.EndOfDay(last).UTC()
 }
 
-func (c Calendar) workingDay(t time.Time) bool {
+// WorkingDay says whether the day in Hangzhou that holds t is a working day.
+func (c Calendar) WorkingDay(t time.Time) bool {
+	t = t.In(clock.Hangzhou)
 	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return false
 	}
-	return !c.Holidays[t.Format("2006-01-02")]
+	return !c.Holidays[clock.Day(t)]
+}
+
+// addMonths is the same day n months on, or the last day of that month when it is shorter
+// (a month from 31 January is 28 February).
+func addMonths(day time.Time, n int) time.Time {
+	y, m, d := day.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, day.Location())
+	lastOfMonth := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d, lastOfMonth)-1)
 }

@@ -137,7 +137,7 @@ func (e *Engine) Actions(ctx context.Context, u *models.User, kind, id string) (
 	}
 	wf := e.flows[kind]
 	out := []AvailableAction{}
-	now := time.Now()
+	now := e.store.Now()
 	for _, a := range wf.Actions {
 		if e.check(wf, a, rec, rels, now) != nil {
 			continue
@@ -184,6 +184,7 @@ func (e *Engine) Do(ctx context.Context, u *models.User, kind, id, name string, 
 
 // Timeout applies the action a deadline names, as the system, if the deadline still stands as
 // it was when the job was scheduled. Applying it twice is harmless: the second finds it gone.
+// A job that runs before the portal's clock reaches due is snoozed until then.
 func (e *Engine) Timeout(ctx context.Context, kind, id, deadline string, due time.Time) error {
 	wf, err := e.flow(kind)
 	if err != nil {
@@ -195,8 +196,11 @@ func (e *Engine) Timeout(ctx context.Context, kind, id, deadline string, due tim
 	}
 	action, acts := wf.Timeouts[deadline]
 	current, ok := rec.State().Deadlines[deadline]
-	if !acts || !ok || !current.Equal(due) || time.Now().Before(due) {
+	if !acts || !ok || !current.Equal(due) {
 		return nil // informational deadlines (no timeout action) only show when something is due
+	}
+	if early := due.Sub(e.store.Now()); early > 0 {
+		return river.JobSnooze(max(early, time.Second))
 	}
 	_, err = e.apply(ctx, models.SystemActor, kind, rec, []string{"system"}, action, nil)
 	if code := models.ErrorCode(err); code == models.ECONFLICT || code == models.EFORBIDDEN {
@@ -216,7 +220,7 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 	if action == nil {
 		return nil, models.Errorf(models.ENOTFOUND, "no_such_action")
 	}
-	now := time.Now()
+	now := e.store.Now()
 	if err := e.check(wf, action, rec, rels, now); err != nil {
 		return nil, err
 	}
@@ -241,7 +245,7 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 	st := rec.State()
 	t := &models.Transition{
 		Kind: kind, RecordID: rec.RecordID(), Actor: actor, Relation: e.relationOf(wf, rels, st, name),
-		Action: name, From: st.Status, To: action.To, Version: st.Version,
+		Action: name, From: st.Status, To: action.To, Version: st.Version, At: now,
 		Deadlines: models.Deadlines{}, Payload: payload,
 	}
 	if t.To == "" {
@@ -298,15 +302,18 @@ func movedDeadlines(before, after models.Deadlines) models.Deadlines {
 	return moved
 }
 
-// scheduleDeadlines adds a job for every deadline given, in the transaction.
+// scheduleDeadlines adds a job for every deadline given, in the transaction. River keeps the
+// machine's time, so a job is due as far from the machine's now as its deadline is from the
+// portal's (the same instant, unless a test set the portal's clock elsewhere).
 func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id string, deadlines models.Deadlines) error {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return errors.New("scheduling deadlines needs a database/sql transaction")
 	}
+	machineNow, now := time.Now(), e.store.Now()
 	for name, due := range deadlines {
 		_, err := e.inserter.InsertTx(ctx, sqlTx, DeadlineArgs{Workflow: kind, RecordID: id, Deadline: name, Due: due},
-			&river.InsertOpts{ScheduledAt: due, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+			&river.InsertOpts{ScheduledAt: machineNow.Add(due.Sub(now)), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 		if err != nil {
 			return fmt.Errorf("scheduling %s: %w", name, err)
 		}

@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"context"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -97,7 +96,7 @@ var measureFlow = &Workflow{
 
 // IssueMeasure orders a measure from an inspector's office; its deadline runs from now.
 func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.NewMeasure) (*models.Measure, error) {
-	if err := in.Validate(time.Now()); err != nil {
+	if err := in.Validate(e.store.Now()); err != nil {
 		return nil, err
 	}
 	if u.Jurisdiction == nil {
@@ -114,9 +113,9 @@ func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.New
 		target = merchant
 	}
 	m := &models.Measure{Kind: in.Kind, AlertID: in.AlertID, TargetPartyID: target, ListingID: in.ListingID,
-		Deadline: in.Deadline.UTC().Truncate(time.Microsecond), Basis: in.Basis,
+		Deadline: in.DueBy(), Basis: in.Basis,
 		WorkflowState: models.WorkflowState{Status: "issued", Jurisdiction: *u.Jurisdiction,
-			Deadlines: models.Deadlines{"comply_by": in.Deadline.UTC().Truncate(time.Microsecond)}}}
+			Deadlines: models.Deadlines{"comply_by": in.DueBy()}}}
 	notify := []models.Recipient{{Type: "party", ID: target}}
 	err := e.store.CreateMeasure(ctx, models.Actor{UserID: u.ID}, m, notify, func(tx *gorm.DB) error {
 		return e.scheduleDeadlines(ctx, tx, "measures", m.ID, m.Deadlines)

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // StatsRefreshInterval is how often the statistics rollups are rebuilt.
@@ -82,7 +83,7 @@ func (e *Engine) QualityIndexJob(ctx context.Context, now time.Time) error {
 	if err := e.RefreshStats(ctx); err != nil {
 		return err
 	}
-	local := now.In(shanghai)
+	local := now.In(clock.Hangzhou)
 	thisMonth := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, time.UTC)
 	months, err := e.store.QualityIndexMonthsDue(ctx, thisMonth)
 	if err != nil {
@@ -176,7 +177,7 @@ func (w *QualityIndexWorker) Timeout(*river.Job[QualityIndexArgs]) time.Duration
 
 // Work computes the index.
 func (w *QualityIndexWorker) Work(ctx context.Context, _ *river.Job[QualityIndexArgs]) error {
-	return w.engine.QualityIndexJob(ctx, time.Now())
+	return w.engine.QualityIndexJob(ctx, w.engine.store.Now())
 }
 
 // monthly falls at 00:30 on the first day of each month, Hangzhou time.
@@ -184,6 +185,6 @@ type monthly struct{}
 
 // Next is the first of next month.
 func (monthly) Next(t time.Time) time.Time {
-	l := t.In(shanghai)
-	return time.Date(l.Year(), l.Month()+1, 1, 0, 30, 0, 0, shanghai)
+	l := t.In(clock.Hangzhou)
+	return time.Date(l.Year(), l.Month()+1, 1, 0, 30, 0, 0, clock.Hangzhou)
 }
