@@ -11,6 +11,7 @@ import (
 
 	"github.com/hzcbec/portal/migrations/testdb"
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 func complaintBody() map[string]any {
@@ -82,8 +83,10 @@ func TestComplaintMerchantOfferAccepted(t *testing.T) {
 	c := r.json(t)
 	id := c["id"].(string)
 	due, err := time.Parse(time.RFC3339, c["deadlines"].(map[string]any)["respond_by"].(string))
-	if c["status"] != "filed" || c["jurisdiction"] != "330106" || err != nil || due.Sub(time.Now()) < 13*24*time.Hour {
-		// 10 working days are at least two weeks of calendar time.
+	filedAt, _ := time.Parse(time.RFC3339, c["created_at"].(string))
+	if c["status"] != "filed" || c["jurisdiction"] != "330106" || err != nil || !due.Equal(workflows.Calendar{}.Due("complaint.respond", filedAt)) ||
+		due.Sub(filedAt) < 12*24*time.Hour {
+		// 10 working days end at the end of a working day, at least 12 calendar days on (from a Sunday).
 		t.Fatalf("filed complaint: %v (due %v)", c, due)
 	}
 	if !strings.HasPrefix(c["number"].(string), "CP-") || c["links"].(map[string]any)["actions"] == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/hzcbec/portal/app"
 	"github.com/hzcbec/portal/migrations/testdb"
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // testServer is a real portal on a loopback port, on its own fresh database and the real
@@ -31,6 +32,12 @@ type testServer struct {
 var roles = []string{"public", "consumer", "merchant", "platform", "inspector", "arbitrator", "admin"}
 
 func startServer(t testing.TB, env map[string]string) *testServer {
+	t.Helper()
+	return startServerAt(t, env, nil)
+}
+
+// startServerAt is startServer with the portal's clock set to clk (nil: the machine's).
+func startServerAt(t testing.TB, env map[string]string, clk clock.Clock) *testServer {
 	t.Helper()
 	if env == nil {
 		env = map[string]string{}
@@ -59,6 +66,7 @@ func startServer(t testing.TB, env map[string]string) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Clock = clk
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := app.New(ctx, cfg)
 	if err != nil {
