@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hzcbec/portal/app"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // fieldMessage is the Chinese message of a model's rule, as the forms show it.
@@ -100,7 +101,7 @@ func TestAlertMeasureInspectionFormsShowTheModelsFieldErrors(t *testing.T) {
 	// The inspection form: a fourth test item added, then one item whose limit is missing.
 	report := "HZ-FORM-" + tag
 	inspection := url.Values{"product_id": {f.product}, "batch_id": {batch}, "listing_id": {f.listing}, "kind": {"online_purchase"},
-		"sampled_at": {time.Now().Format("2006-01-02")}, "conclusion": {"non_conformant"}, "report_no": {report}, "rows": {"3"},
+		"sampled_at": {clock.Day(time.Now())}, "conclusion": {"non_conformant"}, "report_no": {report}, "rows": {"3"},
 		"items.name.3": {"外壳阻燃"}, "items.standard.3": {"GB 4943.1-2022"}, "items.value.3": {"V-2"}, "items.verdict.3": {"fail"}}
 	inspection.Set("add_row", "1")
 	p = ts.postForm(t, "/inspect/inspections", "inspector", inspection)

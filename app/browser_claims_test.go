@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // daysAgo is a date input's value n days before today, in Hangzhou.
 func daysAgo(n int) string {
-	return time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, -n).Format("2006-01-02")
+	return time.Now().In(clock.Hangzhou).AddDate(0, 0, -n).Format(time.DateOnly)
 }
 
 // A consumer asks for a no-reason return too late and is told so by the delivery date, then

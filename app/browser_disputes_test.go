@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // signInAs signs the browser in as a demo account (signing out whoever was in first).
@@ -172,7 +173,7 @@ func TestBrowserComplaintToPublishedAward(t *testing.T) {
 	b.do("opening the case", chromedp.Navigate(b.base+arbitrationCase), chromedp.WaitVisible(chromedp.ID("do-appoint")))
 	b.takeAction("appoint", "tribunal_formed", chromedp.SetValue(chromedp.ID("appoint-arbitrator_id"), ts.users["arbitrator"].ID))
 	b.takeAction("schedule_hearing", "hearing",
-		chromedp.SetValue(chromedp.ID("schedule_hearing-at"), time.Now().Add(72*time.Hour).Format("2006-01-02T15:04")),
+		chromedp.SetValue(chromedp.ID("schedule_hearing-at"), time.Now().Add(72*time.Hour).In(clock.Hangzhou).Format("2006-01-02T15:04")),
 		chromedp.SetValue(chromedp.ID("schedule_hearing-mode"), "online"),
 	)
 	b.takeAction("close_hearing", "deliberation")

@@ -110,6 +110,12 @@ func TestDatedPathsAtEveryHourOfAHangzhouDay(t *testing.T) {
 		}
 		measure["deadline"] = yesterday
 		wantInvalid(t, what("a measure due yesterday"), ts.do(t, "POST", "/api/v1/measures", inspector, measure), "deadline")
+		measureForm := url.Values{"kind": {"recall"}, "target_party_id": {"demo-merchant"}, "deadline": {today}, "basis": {"《产品质量法》第四十九条"}}
+		if p := ts.postForm(t, "/inspect/measures", "inspector", measureForm); p.status != 303 {
+			t.Errorf("%s: %d, want 303\n%s", what("the measure form due today"), p.status, p.body)
+		}
+		measureForm.Set("deadline", yesterday)
+		ts.postForm(t, "/inspect/measures", "inspector", measureForm).wantFieldError(t, what("the measure form due yesterday"), "deadline", "future")
 
 		// A no-reason return: delivered today, or 7 days ago, is within the window; 8 days ago is not.
 		claim := claimBody("return")
