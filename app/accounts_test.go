@@ -258,9 +258,37 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	if r := ts.do(t, "POST", "/api/v1/auth/register", ts.token(t, "consumer"), reg, "Idempotency-Key", "create-once-1"); r.Status != 201 {
 		t.Fatalf("same key, other caller: %d %s", r.Status, r.Body)
 	}
-	// The same key on another route is refused rather than answered with the wrong thing.
-	if r := ts.do(t, "POST", "/api/v1/admin/policies", admin, map[string]any{"ptype": "g", "rule": []string{"a", "b", "*"}},
-		"Idempotency-Key", "create-once-1"); r.Status != 409 {
-		t.Fatalf("key reused on another route: %d", r.Status)
+	// The same key on another route, or with another body, is refused rather than answered
+	// with the first request's result.
+	wantInvalid(t, "key reused on another route", ts.do(t, "POST", "/api/v1/admin/policies", admin,
+		map[string]any{"ptype": "g", "rule": []string{"a", "b", "*"}}, "Idempotency-Key", "create-once-1"), "Idempotency-Key")
+	body["name"] = "Twice"
+	r := ts.do(t, "POST", "/api/v1/admin/users", admin, body, "Idempotency-Key", "create-once-1")
+	wantInvalid(t, "key reused with another body", r, "Idempotency-Key")
+	if r.Header.Get("Idempotent-Replayed") != "" || strings.Contains(string(r.Body), "once@example.com") {
+		t.Fatalf("a different body got the first answer: %s", r.Body)
+	}
+}
+
+// Issue 12, seen 2: a victim signs in with an Idempotency-Key; anyone else from the same address
+// posting the same key with an empty body got the victim's bearer token. Sign-ins are never
+// stored or replayed now, nor is a signed-in caller's sign-in (its answer holds a token).
+func TestLoginReplayReturnsNoToken(t *testing.T) {
+	ts := startServer(t, nil)
+	victim := map[string]any{"email": "consumer@demo.portal", "password": "demo-password-2026"}
+	if r := ts.do(t, "POST", "/api/v1/auth/login", "", victim, "Idempotency-Key", "k1"); r.Status != 200 || r.json(t)["token"] == nil {
+		t.Fatalf("the victim's sign-in: %d %s", r.Status, r.Body)
+	}
+	r := ts.do(t, "POST", "/api/v1/auth/login", "", map[string]any{}, "Idempotency-Key", "k1")
+	if r.Status == 200 || r.Header.Get("Idempotent-Replayed") != "" || strings.Contains(string(r.Body), "token") {
+		t.Fatalf("the replay: %d %v %s", r.Status, r.Header, r.Body)
+	}
+	// A signed-in caller's sign-in with a key is not kept either.
+	if r := ts.do(t, "POST", "/api/v1/auth/login", ts.token(t, "merchant"),
+		map[string]any{"email": "merchant@demo.portal", "password": "demo-password-2026"}, "Idempotency-Key", "k2"); r.Status != 200 {
+		t.Fatalf("a signed-in sign-in: %d %s", r.Status, r.Body)
+	}
+	if n := ts.count(t, "idempotency_keys", "key IN ('k1', 'k2')"); n != 0 {
+		t.Fatalf("%d sign-in answers were stored for replay", n)
 	}
 }

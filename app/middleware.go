@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"log/slog"
@@ -136,27 +138,40 @@ func (s *Server) guard(obj, act string) fiber.Handler {
 	}
 }
 
-// idempotent replays the first answer when the same caller repeats a POST with the same
-// Idempotency-Key, so a retried request creates nothing new.
-func (s *Server) idempotent(c *fiber.Ctx) error {
-	key := c.Get("Idempotency-Key")
-	if c.Method() != fiber.MethodPost || key == "" {
-		return c.Next()
+// idempotent replays the first answer when the same signed-in caller repeats a POST with the
+// same Idempotency-Key and the same body, so a retried request creates nothing new. A key is
+// bound to its caller, method, path and body: the same key for another request is 422. Callers
+// who are not signed in (sign-in, sign-up) are never stored or replayed, nor is an answer that
+// carries a secret (route.Secret): a stored answer must never hand one to another request.
+func (s *Server) idempotent(route Route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		key := c.Get("Idempotency-Key")
+		u, signedIn := c.Locals(handlers.UserKey).(*models.User)
+		if c.Method() != fiber.MethodPost || key == "" || !signedIn || route.Secret {
+			return c.Next()
+		}
+		if len(key) > 200 {
+			return models.Invalid(models.FieldError{Field: "Idempotency-Key", Rule: "max", Param: "200"})
+		}
+		return s.replayOrRun(c, "user:"+u.ID, strings.Clone(key))
 	}
-	if len(key) > 200 {
-		return models.Invalid(models.FieldError{Field: "Idempotency-Key", Rule: "max", Param: "200"})
-	}
-	key = strings.Clone(key)
-	scope := "ip:" + c.IP()
-	if u, ok := c.Locals(handlers.UserKey).(*models.User); ok {
-		scope = "user:" + u.ID
-	}
-	prior, err := s.store.ClaimIdempotencyKey(c.UserContext(), scope, key, c.Method(), c.Path())
+}
+
+// replayOrRun answers a request under a key: the stored answer when the same request came
+// first, 422 when another request did, 409 while the first is still running; else it runs the
+// request and stores its answer.
+func (s *Server) replayOrRun(c *fiber.Ctx, scope, key string) error {
+	hash := sha256.Sum256(c.Body())
+	prior, err := s.store.ClaimIdempotencyKey(c.UserContext(), scope, key, c.Method(), c.Path(), hash[:])
 	if err != nil {
 		return err
 	}
 	if prior != nil {
-		if prior.Status == 0 || prior.Method != c.Method() || prior.Path != c.Path() {
+		if prior.Method != c.Method() || prior.Path != c.Path() || !bytes.Equal(prior.RequestHash, hash[:]) {
+			return &models.Error{Code: models.EINVALID, Message: "idempotency_key_mismatch",
+				Fields: []models.FieldError{{Field: "Idempotency-Key", Rule: "idempotency_mismatch"}}}
+		}
+		if prior.Status == 0 {
 			return models.Errorf(models.ECONFLICT, "idempotency_key_reused")
 		}
 		c.Set("Idempotent-Replayed", "true")

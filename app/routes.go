@@ -15,6 +15,9 @@ type Route struct {
 	Summary string
 	// Limited routes share the per-address limit on sign-in and sign-up tries.
 	Limited bool
+	// Secret routes answer with a secret (a bearer token): their answers are never stored for an
+	// Idempotency-Key replay.
+	Secret bool
 }
 
 // Routes is the one route table. Every request passes the policy check named on its line.
@@ -29,7 +32,7 @@ func (s *Server) Routes() []Route {
 
 		// Accounts
 		{Method: "POST", Path: "/api/v1/auth/register", Obj: "account", Act: "register", Handler: h.Register, Summary: "Create a consumer account", Limited: true},
-		{Method: "POST", Path: "/api/v1/auth/login", Obj: "account", Act: "login", Handler: h.Login, Summary: "Sign in for a bearer token", Limited: true},
+		{Method: "POST", Path: "/api/v1/auth/login", Obj: "account", Act: "login", Handler: h.Login, Summary: "Sign in for a bearer token", Limited: true, Secret: true},
 		{Method: "POST", Path: "/api/v1/auth/logout", Obj: "account", Act: "logout", Handler: h.Logout, Summary: "Revoke the bearer token"},
 		{Method: "GET", Path: "/api/v1/me", Obj: "account", Act: "read", Handler: h.Me, Summary: "The signed-in user"},
 		{Method: "GET", Path: "/api/v1/jurisdictions", Obj: "jurisdiction", Act: "read", Handler: h.Jurisdictions, Summary: "Hangzhou's 13 districts and counties"},

@@ -158,7 +158,7 @@ func (s *Server) buildApp() error {
 		if r.Limited {
 			chain = append(chain, limited)
 		}
-		chain = append(chain, s.guard(r.Obj, r.Act), s.idempotent, r.Handler)
+		chain = append(chain, s.guard(r.Obj, r.Act), s.idempotent(r), r.Handler)
 		app.Add(r.Method, r.Path, chain...)
 	}
 	s.fiber = app

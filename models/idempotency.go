@@ -9,7 +9,8 @@ import (
 type IdempotentAnswer struct {
 	Method      string
 	Path        string
-	Status      int // 0 while the first request is still running
+	RequestHash []byte // SHA-256 of the first request's body
+	Status      int    // 0 while the first request is still running
 	Body        []byte
 	ContentType string
 }
@@ -17,11 +18,12 @@ type IdempotentAnswer struct {
 // How long a key is remembered.
 const idempotencyTTL = 24 * time.Hour
 
-// ClaimIdempotencyKey reserves a key for the caller. It returns nil when the key is new (the
-// caller goes ahead and later calls SaveIdempotentAnswer), or the answer already stored for it.
-func (s *Store) ClaimIdempotencyKey(ctx context.Context, scope, key, method, path string) (*IdempotentAnswer, error) {
-	res := s.db.WithContext(ctx).Exec(`INSERT INTO idempotency_keys (scope, key, method, path) VALUES (?, ?, ?, ?)
-		ON CONFLICT (scope, key) DO NOTHING`, scope, key, method, path)
+// ClaimIdempotencyKey reserves a key for the caller's request (its method, path and the hash of
+// its body). It returns nil when the key is new (the caller goes ahead and later calls
+// SaveIdempotentAnswer), or what is already stored for it: the answer, or the request running.
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, scope, key, method, path string, requestHash []byte) (*IdempotentAnswer, error) {
+	res := s.db.WithContext(ctx).Exec(`INSERT INTO idempotency_keys (scope, key, method, path, request_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`, scope, key, method, path, requestHash, s.stamp())
 	if res.Error != nil {
 		return nil, res.Error
 	}
@@ -29,7 +31,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, scope, key, method, pat
 		return nil, nil
 	}
 	var a IdempotentAnswer
-	err := s.db.WithContext(ctx).Raw(`SELECT method, path, status, body, content_type FROM idempotency_keys
+	err := s.db.WithContext(ctx).Raw(`SELECT method, path, request_hash, status, body, content_type FROM idempotency_keys
 		WHERE scope = ? AND key = ?`, scope, key).Scan(&a).Error
 	return &a, err
 }
