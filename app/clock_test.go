@@ -34,7 +34,9 @@ var hangzhouInstants = []struct {
 const testHoliday = "2026-12-08"
 
 // day is the calendar day in Hangzhou n days from now, as a date input sends it.
-func day(now time.Time, n int) string { return now.In(clock.Hangzhou).AddDate(0, 0, n).Format(time.DateOnly) }
+func day(now time.Time, n int) string {
+	return now.In(clock.Hangzhou).AddDate(0, 0, n).Format(time.DateOnly)
+}
 
 // stamp reads a time of an answer.
 func stamp(t *testing.T, v any) time.Time {
