@@ -29,7 +29,7 @@ var accessMatrix = []access{
 	// Operations
 	{route: "GET /healthz", want: all(200)},
 	{route: "GET /readyz", want: all(200)},
-	{route: "GET /metrics", want: all(200)},
+	{route: "GET /metrics", want: adminOnly(401, 200)},
 	{route: "GET /api/openapi.json", want: all(200)},
 
 	// Accounts

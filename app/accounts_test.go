@@ -1,9 +1,14 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/hzcbec/portal/models/clock"
 )
 
 func TestRegisterLoginMeLogout(t *testing.T) {
@@ -114,14 +119,47 @@ func TestLoginAndRegistrationAreRateLimited(t *testing.T) {
 	}
 }
 
-func TestRepeatedFailedLoginsAreDelayed(t *testing.T) {
-	ts := startServer(t, nil)
-	var last response
-	for i := 0; i < 4; i++ {
-		last = ts.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "consumer@demo.portal", "password": "not the password"})
+// sameProblem says two answers are the same problem, whatever their request ids.
+func sameProblem(t *testing.T, a, b response) bool {
+	t.Helper()
+	pa, pb := a.json(t), b.json(t)
+	delete(pa, "request_id")
+	delete(pb, "request_id")
+	return a.Status == b.Status && fmt.Sprint(pa) == fmt.Sprint(pb)
+}
+
+// Issue 12, seen 3: 40 parallel wrong passwords let at most 5 through to the password check; a
+// waiting account, an unknown e-mail and a wrong password answer alike, so none of them tells
+// whether an account exists; and the right password waits too.
+func TestParallelWrongPasswordsAreThrottledAndAnswerAlike(t *testing.T) {
+	ts := startServerAt(t, nil, clock.NewManual(time.Now())) // the clock stands still: the wait does not pass
+
+	login := func(email, password string) response {
+		return ts.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": password})
 	}
-	if last.Status != 429 || last.Header.Get("Retry-After") == "" {
-		t.Fatalf("4th failure in a row: %d %s", last.Status, last.Body)
+	var wg sync.WaitGroup
+	answers := make(chan response, 40)
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); answers <- login("consumer@demo.portal", "not the password") }()
+	}
+	wg.Wait()
+	close(answers)
+	wrong := login("arbitrator@demo.portal", "not the password")
+	for r := range answers {
+		if r.Status != 401 || !sameProblem(t, r, wrong) || r.Header.Get("Retry-After") != "" {
+			t.Fatalf("a guess: %d %s, want 401 like a wrong password: %s", r.Status, r.Body, wrong.Body)
+		}
+	}
+	if n := ts.count(t, "login_throttles", "key LIKE 'pair:consumer@demo.portal|%' AND failures BETWEEN 1 AND 5"); n != 1 {
+		t.Errorf("more than 5 of 40 parallel guesses reached the password check")
+	}
+	waiting := login("consumer@demo.portal", "demo-password-2026")
+	unknown := login("nobody-at-all@demo.portal", "demo-password-2026")
+	for what, r := range map[string]response{"the right password while waiting": waiting, "an unknown e-mail": unknown} {
+		if r.Status != 401 || !sameProblem(t, r, wrong) || r.Header.Get("Retry-After") != "" {
+			t.Errorf("%s: %d %s, want the wrong password's answer %s", what, r.Status, r.Body, wrong.Body)
+		}
 	}
 }
 

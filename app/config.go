@@ -4,6 +4,7 @@ package app
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ type Config struct {
 	DefaultJurisdiction string // PORTAL_DEFAULT_JURISDICTION
 	// EvidenceMaxBytes is the largest evidence file accepted (then 413).
 	EvidenceMaxBytes int64 // PORTAL_EVIDENCE_MAX_BYTES
+	// TrustedProxies are the addresses (or CIDR ranges) of the reverse proxies whose
+	// X-Forwarded-For names the client; nobody else's is believed.
+	TrustedProxies []string // PORTAL_TRUSTED_PROXIES
 	// Clock is the portal's one "now" (models/clock): the machine's unless a test sets another.
 	Clock clock.Clock
 }
@@ -88,6 +92,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.SecureCookies, err = strconv.ParseBool(v); err != nil {
 			errs = append(errs, fmt.Sprintf("PORTAL_SECURE_COOKIES=%q is not true or false", v))
 		}
+	}
+	for _, p := range strings.Split(getenv("PORTAL_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, cidrErr := net.ParseCIDR(p); net.ParseIP(p) == nil && cidrErr != nil {
+			errs = append(errs, fmt.Sprintf("PORTAL_TRUSTED_PROXIES: %q is not an address or a CIDR range", p))
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	for _, d := range strings.Split(getenv("PORTAL_HOLIDAYS"), ",") {
 		if d = strings.TrimSpace(d); d == "" {

@@ -26,8 +26,8 @@ func (s *Server) Routes() []Route {
 	return []Route{
 		// Operations
 		{Method: "GET", Path: "/healthz", Obj: "system", Act: "read", Handler: h.Healthz, Summary: "Liveness"},
-		{Method: "GET", Path: "/readyz", Obj: "system", Act: "read", Handler: h.Readyz, Summary: "Readiness: database and search reachable"},
-		{Method: "GET", Path: "/metrics", Obj: "system", Act: "read", Handler: s.metricsHandler(), Summary: "Prometheus metrics"},
+		{Method: "GET", Path: "/readyz", Obj: "system", Act: "read", Handler: h.Readyz, Summary: "Readiness: database and search reachable (what failed, to admins only)"},
+		{Method: "GET", Path: "/metrics", Obj: "metrics", Act: "read", Handler: s.metricsHandler(), Summary: "Prometheus metrics (admins: scrape with an admin's bearer token)"},
 		{Method: "GET", Path: "/api/openapi.json", Obj: "system", Act: "read", Handler: h.OpenAPIDocument, Summary: "This API as OpenAPI 3"},
 
 		// Accounts

@@ -37,7 +37,7 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Authenticate(ctx, in.Email, in.Password)
+	u, err := h.Store.Authenticate(ctx, in.Email, in.Password, c.IP())
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/hzcbec/portal/models"
 )
 
 // Healthz answers while the process is alive.
@@ -12,7 +13,8 @@ func (h *Handlers) Healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// Readyz answers 200 when Postgres and Meilisearch both answer, 503 naming the one that does not.
+// Readyz answers 200 when Postgres and Meilisearch both answer, else 503. Only an admin is
+// told which failed and how: a database error names hosts, roles and paths.
 func (h *Handlers) Readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
 	defer cancel()
@@ -26,6 +28,9 @@ func (h *Handlers) Readyz(c *fiber.Ctx) error {
 	}
 	if !ready {
 		c.Status(fiber.StatusServiceUnavailable)
+	}
+	if u := currentUser(c); u == nil || !u.Roles.Has(models.RoleAdmin) {
+		return c.JSON(fiber.Map{"ready": ready})
 	}
 	return c.JSON(fiber.Map{"ready": ready, "checks": checks})
 }

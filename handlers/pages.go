@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -93,9 +95,12 @@ func (h *Handlers) formErrors(c *fiber.Ctx, err error) (map[string]string, strin
 	return fields, h.T(l, "message."+de.Message, nil), nil
 }
 
-// safeBack keeps a redirect on this site.
+// safeBack keeps a redirect on this site: a path of its own ("/complaints/1?tab=2"), never
+// "//host", "/\host" (browsers read a backslash as a slash), a scheme or a control character.
 func safeBack(back string) string {
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+	u, err := url.Parse(back)
+	if err != nil || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\") ||
+		u.Scheme != "" || u.Host != "" || strings.IndexFunc(back, unicode.IsControl) >= 0 {
 		return "/"
 	}
 	return back

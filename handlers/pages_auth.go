@@ -26,7 +26,7 @@ func (h *Handlers) Signin(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Authenticate(ctx, form.Email, form.Password)
+	u, err := h.Store.Authenticate(ctx, form.Email, form.Password, c.IP())
 	if err == nil {
 		var secret string
 		if secret, err = h.Store.StartSession(ctx, u.ID, h.Settings.SessionTTL); err == nil {
@@ -34,15 +34,11 @@ func (h *Handlers) Signin(c *fiber.Ctx) error {
 			return c.Redirect("/", fiber.StatusSeeOther)
 		}
 	}
-	status := fiber.StatusUnauthorized
-	if models.ErrorCode(err) == models.ETOOMANY {
-		status = fiber.StatusTooManyRequests
-	}
 	fields, msg, err := h.formErrors(c, err)
 	if err != nil {
 		return err
 	}
-	return render(c, status, "signin", "signin.title", fiber.Map{"Form": signinForm{Email: form.Email}, "Errors": fields, "FormError": msg})
+	return render(c, fiber.StatusUnauthorized, "signin", "signin.title", fiber.Map{"Form": signinForm{Email: form.Email}, "Errors": fields, "FormError": msg})
 }
 
 type signupForm struct {

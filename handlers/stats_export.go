@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -44,12 +45,17 @@ func writeStatsCSV(w io.Writer, st *models.Statistics) error {
 	return cw.Error()
 }
 
-// statsCell writes a number so that it reads back exactly; nil (no value) is empty.
+// statsCell writes a number so that it reads back exactly; nil (no value) is empty. Text that
+// a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return:
+// a product category someone typed) gets a leading apostrophe, as OWASP advises for CSV.
 func statsCell(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
+		if x != "" && strings.ContainsRune("=+-@\t\r", rune(x[0])) {
+			return "'" + x
+		}
 		return x
 	case int64:
 		return strconv.FormatInt(x, 10)

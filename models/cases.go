@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -184,10 +185,13 @@ func (s *Store) PublicRulings(ctx context.Context, page Page) ([]Ruling, *string
 		return nil, nil, err
 	}
 	out := make([]Ruling, len(rows))
+	var err error
 	for i, r := range rows {
 		out[i] = r.Ruling
 		out[i].Claim = Anonymise(r.Claim, r.ClaimantName, r.ClaimantEmail)
-		out[i].Award = JSONText(Anonymise(string(r.Award), r.ClaimantName, r.ClaimantEmail))
+		if out[i].Award, err = anonymiseJSON(r.Award, r.ClaimantName, r.ClaimantEmail); err != nil {
+			return nil, nil, err
+		}
 	}
 	return pageOf(out, page.Limit, func(r Ruling) string { return r.ID })
 }
@@ -208,4 +212,34 @@ func Anonymise(text, name, email string) string {
 	}
 	text = emailPattern.ReplaceAllString(text, "[email]")
 	return phonePattern.ReplaceAllString(text, "[phone]")
+}
+
+// anonymiseJSON anonymises every text value of a JSON document (an award), never its syntax:
+// a claimant whose name is a quote or a brace leaves the document whole.
+func anonymiseJSON(raw JSONText, name, email string) (JSONText, error) {
+	if len(raw) == 0 {
+		return raw, nil
+	}
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, err
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case string:
+			return Anonymise(x, name, email)
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		case map[string]any:
+			for k := range x {
+				x[k] = walk(x[k])
+			}
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(doc))
+	return JSONText(out), err
 }

@@ -163,10 +163,6 @@ func (u User) clone() *User {
 		p := *u.PartyID
 		u.PartyID = &p
 	}
-	if u.LockedUntil != nil {
-		l := *u.LockedUntil
-		u.LockedUntil = &l
-	}
 	return &u
 }
 
@@ -181,7 +177,8 @@ func (s *Store) revoke(ctx context.Context, table, column, action, userID, secre
 	})
 }
 
-// DeleteExpiredCredentials removes tokens, sessions and idempotency keys past their time and says how many.
+// DeleteExpiredCredentials removes tokens, sessions, idempotency keys and idle sign-in counts
+// past their time and says how many.
 func (s *Store) DeleteExpiredCredentials(ctx context.Context) (int64, error) {
 	var n int64
 	for _, table := range []string{"api_tokens", "web_sessions"} {
@@ -192,5 +189,9 @@ func (s *Store) DeleteExpiredCredentials(ctx context.Context) (int64, error) {
 		n += res.RowsAffected
 	}
 	keys, err := s.DeleteExpiredIdempotencyKeys(ctx)
-	return n + keys, err
+	if err != nil {
+		return n, err
+	}
+	throttles, err := s.deleteIdleLoginThrottles(ctx)
+	return n + keys + throttles, err
 }

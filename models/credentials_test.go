@@ -2,11 +2,14 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/clock"
 )
 
 func TestTokensAreOpaqueHashedAndExpire(t *testing.T) {
@@ -56,36 +59,90 @@ func TestTokensAreOpaqueHashedAndExpire(t *testing.T) {
 	}
 }
 
-func TestFailedLoginsGrowADelay(t *testing.T) {
+func TestFailedLoginsGrowADelayForTheirAddressOnly(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t)
+	clk := clock.NewManual(clock.In(2026, 12, 4, 9, 0, 0))
+	s, err := models.Open(ctx, dsn, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	newUser(t, s, "delay@example.com")
+	const guesser, owner = "198.51.100.7", "203.0.113.9"
 
 	for i := 0; i < 3; i++ {
-		if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password"); models.ErrorCode(err) != models.EUNAUTH {
+		if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password", guesser); models.ErrorCode(err) != models.EUNAUTH {
 			t.Fatalf("failure %d: %v, want EUNAUTH", i+1, err)
 		}
 	}
-	// The third failure started a wait: even the right password is refused until it passes.
-	_, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery")
-	var de *models.Error
-	if models.ErrorCode(err) != models.ETOOMANY {
-		t.Fatalf("during the wait: %v, want ETOOMANY", err)
+	// The third failure started a wait at the guesser's address: even the right password is
+	// refused there, with the answer a wrong password gets.
+	if _, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", guesser); models.ErrorCode(err) != models.EUNAUTH {
+		t.Fatalf("during the wait: %v, want EUNAUTH like any wrong password", err)
 	}
-	de = err.(*models.Error)
-	if de.RetryAfter < 1 {
-		t.Fatalf("RetryAfter %d", de.RetryAfter)
+	// The owner, elsewhere, is not kept out by the guesser.
+	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", owner); err != nil || u == nil {
+		t.Fatalf("the owner at another address: %v", err)
 	}
-	time.Sleep(time.Duration(de.RetryAfter) * time.Second)
-	if u, err := s.Authenticate(ctx, "DELAY@example.com", "correct horse battery"); err != nil || u == nil {
+	// Once the wait has passed the guesser's address may try again.
+	clk.Advance(16 * time.Minute)
+	if u, err := s.Authenticate(ctx, "DELAY@example.com", "correct horse battery", guesser); err != nil || u == nil {
 		t.Fatalf("after the wait: %v", err)
 	}
-	// Success resets the count: one more failure does not lock.
-	if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password"); models.ErrorCode(err) != models.EUNAUTH {
+	// Success resets the count: one more failure does not make a wait.
+	if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password", guesser); models.ErrorCode(err) != models.EUNAUTH {
 		t.Fatalf("after reset: %v", err)
 	}
-	if _, err := s.Authenticate(ctx, "nobody@example.com", "whatever"); models.ErrorCode(err) != models.EUNAUTH {
-		t.Fatalf("unknown e-mail: %v", err)
+	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", guesser); err != nil || u == nil {
+		t.Fatalf("one failure after a reset: %v", err)
+	}
+	// Guesses spread over many addresses, one a minute for half an hour, make the account wait,
+	// but never more than a minute.
+	for i := 0; i < 30; i++ {
+		clk.Advance(61 * time.Second)
+		_, _ = s.Authenticate(ctx, "delay@example.com", "wrong password", fmt.Sprintf("192.0.2.%d", i))
+	}
+	if _, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", owner); models.ErrorCode(err) != models.EUNAUTH {
+		t.Fatalf("right after 30 guesses from 30 addresses: %v, want a wait", err)
+	}
+	clk.Advance(61 * time.Second)
+	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", owner); err != nil || u == nil {
+		t.Fatalf("a minute later the owner is still kept out: %v", err)
+	}
+}
+
+// Issue 12, seen 3: parallel wrong passwords all passed the lock check before the count rose.
+// Now at most the free tries reach the password check, unknown e-mails are counted alike, and
+// every refusal is the same EUNAUTH.
+func TestParallelGuessesAreCountedBeforeTheyAreChecked(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	newUser(t, s, "parallel@example.com")
+	for _, email := range []string{"parallel@example.com", "nobody-parallel@example.com"} {
+		var wg sync.WaitGroup
+		errs := make(chan error, 40)
+		for i := 0; i < 40; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.Authenticate(ctx, email, "wrong password", "198.51.100.40")
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if models.ErrorCode(err) != models.EUNAUTH {
+				t.Fatalf("%s: %v, want EUNAUTH", email, err)
+			}
+		}
+		var checked int
+		if err := s.Gorm().Raw(`SELECT failures FROM login_throttles WHERE key = ?`, "pair:"+email+"|198.51.100.40").Scan(&checked).Error; err != nil {
+			t.Fatal(err)
+		}
+		if checked < 1 || checked > 5 {
+			t.Errorf("%s: %d of 40 parallel guesses reached the password check, want at most 5", email, checked)
+		}
 	}
 }
 

