@@ -153,6 +153,8 @@ var accessMatrix = []access{
 	{route: "GET /api/v1/public/negative-list", want: all(200)},
 	{route: "POST /api/v1/negative-list", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "POST /api/v1/negative-list/:id/appeals", url: "/api/v1/negative-list/missing/appeals", body: map[string]any{"grounds": "x"}, want: [7]int{401, 403, 404, 404, 403, 403, 403}},
+	{route: "GET /api/v1/negative-list/proposals", want: adminOnly(401, 200)},
+	{route: "POST /api/v1/negative-list/:id/confirmation", url: "/api/v1/negative-list/missing/confirmation", body: map[string]any{"decision": "dismiss", "reason": "x"}, want: adminOnly(401, 404)},
 	{route: "POST /api/v1/appeals/:id/decision", url: "/api/v1/appeals/missing/decision", body: map[string]any{"decision": "denied", "reason": "x"}, want: adminOnly(401, 404)},
 	{route: "POST /api/v1/parties/:id/certifications", url: "/api/v1/parties/demo-merchant/certifications", body: map[string]any{}, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 
@@ -199,6 +201,7 @@ var accessMatrix = []access{
 	{route: "POST /parties/:id/certifications", url: "/parties/demo-merchant/certifications", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "POST /negative-list", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "POST /negative-list/:id/appeals", url: "/negative-list/missing/appeals", form: true, want: [7]int{401, 403, 422, 422, 403, 403, 403}},
+	{route: "POST /negative-list/:id/confirmation", url: "/negative-list/missing/confirmation", form: true, want: adminOnly(401, 422)},
 	{route: "POST /appeals/:id/decision", url: "/appeals/missing/decision", form: true, want: adminOnly(401, 422)},
 	{route: "GET /alerts", want: all(200)},
 	{route: "GET /alerts/:id", url: "/alerts/missing", want: all(404)},

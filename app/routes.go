@@ -152,6 +152,8 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/public/negative-list", Obj: "negative_list", Act: "read", Handler: h.NegativeList, Summary: "The negative list; ?q= searches"},
 		{Method: "POST", Path: "/api/v1/negative-list", Obj: "negative_list", Act: "create", Handler: h.ListParty, Summary: "Put a party on the negative list (inspector's decision)"},
 		{Method: "POST", Path: "/api/v1/negative-list/:id/appeals", Obj: "appeal", Act: "create", Handler: h.FileAppeal, Summary: "Appeal a stay on the negative list (the party's staff)"},
+		{Method: "GET", Path: "/api/v1/negative-list/proposals", Obj: "negative_list", Act: "confirm", Handler: h.NegativeListProposals, Summary: "Stays rules proposed, waiting for the zone office (admin)"},
+		{Method: "POST", Path: "/api/v1/negative-list/:id/confirmation", Obj: "negative_list", Act: "confirm", Handler: h.ConfirmListing, Summary: "Confirm a proposed stay (it becomes public) or dismiss it (admin)"},
 		{Method: "POST", Path: "/api/v1/appeals/:id/decision", Obj: "appeal", Act: "decide", Handler: h.DecideAppeal, Summary: "Grant or deny an appeal (admin)"},
 		{Method: "POST", Path: "/api/v1/parties/:id/certifications", Obj: "certification", Act: "create", Handler: h.AddCertification, Summary: "Record an authority's grade for a party"},
 
@@ -194,6 +196,7 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/parties/:id/certifications", Obj: "certification", Act: "create", Handler: h.AddCertificationForm, Summary: "Record an authority's grade for a party (form)"},
 		{Method: "POST", Path: "/negative-list", Obj: "negative_list", Act: "create", Handler: h.ListPartyForm, Summary: "Put a party on the negative list (form)"},
 		{Method: "POST", Path: "/negative-list/:id/appeals", Obj: "appeal", Act: "create", Handler: h.FileAppealForm, Summary: "Appeal a stay on the negative list (form, the party's staff)"},
+		{Method: "POST", Path: "/negative-list/:id/confirmation", Obj: "negative_list", Act: "confirm", Handler: h.ConfirmListingForm, Summary: "Confirm or dismiss a proposed stay (form, admin)"},
 		{Method: "POST", Path: "/appeals/:id/decision", Obj: "appeal", Act: "decide", Handler: h.DecideAppealForm, Summary: "Grant or deny an appeal (form, admin)"},
 		{Method: "GET", Path: "/alerts", Obj: "public_alert", Act: "read", Handler: h.AlertsPage, Summary: "Public alerts and recalls page, newest first"},
 		{Method: "GET", Path: "/alerts/:id", Obj: "public_alert", Act: "read", Handler: h.AlertPage, Summary: "A public alert or recall; one not made public only to those who may read every alert"},

@@ -276,7 +276,7 @@ func TestWorkflowAuthorizationMatrix(t *testing.T) {
 		complaints:         nil,
 		complaintsDeadline: {"PORTAL_DEADLINES": "complaint.respond=300ms"},
 		claims:             nil,
-		cases:              nil,
+		cases:              {"PORTAL_DEADLINES": "case.comply=1ms"}, // the respondent's time to comply is over at once
 	}
 	c, k, a := mxComplaintSees, mxClaimSees, mxCaseSees
 	rows := []mxRow{

@@ -12,6 +12,7 @@ func (h *Handlers) Register(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	in.Address = c.IP()
 	ctx, cancel := ctx(c)
 	defer cancel()
 	u, err := h.Store.Register(ctx, in)

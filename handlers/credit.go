@@ -26,11 +26,49 @@ func (h *Handlers) NegativeList(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Store.NegativeList(ctx, c.Query("q"), p)
+	items, next, err := h.Store.NegativeList(ctx, c.Query("q"), false, p)
 	if err != nil {
 		return err
 	}
 	return c.JSON(listOf(items, next))
+}
+
+// NegativeListProposals lists the stays rules proposed, waiting for the zone office (admin).
+func (h *Handlers) NegativeListProposals(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := ctx(c)
+	defer cancel()
+	items, next, err := h.Store.NegativeList(ctx, c.Query("q"), true, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(listOf(items, next))
+}
+
+type confirmationRequest struct {
+	Decision string `json:"decision"` // confirm or dismiss
+	Reason   string `json:"reason"`
+}
+
+// ConfirmListing confirms a proposed stay (it becomes public) or dismisses it (admin).
+func (h *Handlers) ConfirmListing(c *fiber.Ctx) error {
+	var in confirmationRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Decision != "confirm" && in.Decision != "dismiss" {
+		return models.Invalid(models.FieldError{Field: "decision", Rule: "oneof", Param: "confirm dismiss"})
+	}
+	ctx, cancel := ctx(c)
+	defer cancel()
+	e, err := h.Store.ConfirmListing(ctx, actor(c), c.Params("id"), in.Decision == "confirm", in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
 }
 
 type listPartyRequest struct {

@@ -60,7 +60,7 @@ func (h *Handlers) Signup(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Register(ctx, models.Registration{Email: form.Email, Password: form.Password, Name: form.Name, Locale: lang(c)})
+	u, err := h.Store.Register(ctx, models.Registration{Email: form.Email, Password: form.Password, Name: form.Name, Locale: lang(c), Address: c.IP()})
 	if err == nil {
 		var secret string
 		if secret, err = h.Store.StartSession(ctx, u.ID, h.Settings.SessionTTL); err == nil {

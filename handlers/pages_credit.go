@@ -4,6 +4,7 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/hzcbec/portal/models"
 )
 
 // PartyCreditPage shows a party's public credit record: score and grade with how the score is
@@ -51,7 +52,7 @@ func (h *Handlers) renderNegativeList(c *fiber.Ctx, status int, extra fiber.Map)
 	q := c.Query("q")
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Store.NegativeList(ctx, q, p)
+	items, next, err := h.Store.NegativeList(ctx, q, false, p)
 	if err != nil {
 		return err
 	}
@@ -70,6 +71,14 @@ func (h *Handlers) renderNegativeList(c *fiber.Ctx, status int, extra fiber.Map)
 			return err
 		}
 		data["OpenAppeals"], data["Decider"] = open, true
+	}
+	// The zone office sees the stays rules proposed, to confirm or dismiss each.
+	if h.may(c, "negative_list", "confirm") {
+		proposals, _, err := h.Store.NegativeList(ctx, "", true, models.Page{Limit: 100})
+		if err != nil {
+			return err
+		}
+		data["Proposals"], data["Confirmer"] = proposals, true
 	}
 	for k, v := range extra {
 		data[k] = v

@@ -98,6 +98,25 @@ type decisionForm struct {
 	Reason   string `form:"reason"`
 }
 
+// ConfirmListingForm confirms or dismisses a proposed stay from the negative list (admin) and
+// goes back to it.
+func (h *Handlers) ConfirmListingForm(c *fiber.Ctx) error {
+	var form decisionForm
+	if err := c.BodyParser(&form); err != nil {
+		return fiber.ErrBadRequest
+	}
+	entryID := c.Params("id")
+	ctx, cancel := ctx(c)
+	defer cancel()
+	if _, err := h.Store.ConfirmListing(ctx, actor(c), entryID, form.Decision == "confirm", form.Reason); err != nil {
+		return h.formRefused(c, err, func(fields map[string]string, msg string) error {
+			return h.renderNegativeList(c, fiber.StatusUnprocessableEntity,
+				fiber.Map{"ProposalReason": form.Reason, "DecidingProposal": entryID, "Errors": fields, "FormError": msg})
+		})
+	}
+	return c.Redirect("/negative-list?confirmed="+url.QueryEscape(entryID)+"#proposals", fiber.StatusSeeOther)
+}
+
 // DecideAppealForm grants or denies an appeal from the negative list (admin) and goes back to
 // it, which then lists the party only if the appeal was denied.
 func (h *Handlers) DecideAppealForm(c *fiber.Ctx) error {

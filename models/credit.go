@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"gorm.io/gorm"
@@ -31,11 +32,64 @@ var CreditWeights = map[string]float64{
 	"measure_complied":          -2,
 }
 
+// PartyAnswers says whether a party has merchant staff, who get its notices and may answer
+// complaints and claims against it: a party without them cannot be blamed for its silence.
+func (s *Store) PartyAnswers(ctx context.Context, partyID string) (bool, error) {
+	var staffed bool
+	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM users WHERE party_id = ? AND 'merchant' = ANY (roles))`, partyID).
+		Scan(&staffed).Error
+	return staffed, err
+}
+
+// Caps on the marks a consumer's own steps bring about (a claim approved by silence, an offer
+// accepted, non-compliance reported), each direction (against the party, for it) on its own:
+// in any 90 days, one mark per consumer and party, and ten per party from all consumers. So one
+// consumer with many claims, or a merchant with many consumer accounts, moves a score by a
+// bounded amount, and a listing by rule is only ever a proposal (negative_list.go).
+const (
+	consumerMarkWindow      = 90 * 24 * time.Hour
+	consumerMarksPerParty   = 10
+	consumerMarksByConsumer = 1
+)
+
 // AddCreditRecordTx marks a party's record inside the caller's transaction, with its audit
 // record; the same mark for the same record is written once.
 func AddCreditRecordTx(tx *gorm.DB, actor Actor, partyID, reason, kind, recordID string) error {
-	res := tx.Exec(`INSERT INTO credit_records (party_id, reason, weight, record_kind, record_id, at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, partyID, reason, CreditWeights[reason], kind, recordID, tx.NowFunc())
+	return addCreditRecord(tx, actor, partyID, nil, reason, kind, recordID)
+}
+
+// AddConsumerCreditRecordTx is AddCreditRecordTx for a mark that consumerID's own steps brought
+// about. It writes nothing when the consumer is staff of the party or shares an address with
+// its staff (the party marking itself), or when the caps above are reached.
+func AddConsumerCreditRecordTx(tx *gorm.DB, actor Actor, consumerID, partyID, reason, kind, recordID string) error {
+	// One party's consumer marks are weighed one transaction at a time, so the caps hold.
+	if err := tx.Exec(`SELECT 1 FROM parties WHERE id = ? FOR NO KEY UPDATE`, partyID).Error; err != nil {
+		return err
+	}
+	var c struct {
+		Related             bool
+		ByConsumer, FromAll int64
+	}
+	against := CreditWeights[reason] > 0
+	err := tx.Raw(`SELECT
+		EXISTS (SELECT 1 FROM users u WHERE u.id = @consumer AND u.party_id = @party)
+		OR EXISTS (SELECT 1 FROM user_addresses mine JOIN user_addresses theirs ON theirs.address = mine.address
+			JOIN users staff ON staff.id = theirs.user_id
+			WHERE mine.user_id = @consumer AND staff.party_id = @party) AS related,
+		count(*) FILTER (WHERE consumer_id = @consumer) AS by_consumer,
+		count(*) AS from_all
+		FROM credit_records WHERE party_id = @party AND consumer_id IS NOT NULL AND at > @since AND (weight > 0) = @against`,
+		sql.Named("consumer", consumerID), sql.Named("party", partyID), sql.Named("since", tx.NowFunc().Add(-consumerMarkWindow)),
+		sql.Named("against", against)).Scan(&c).Error
+	if err != nil || c.Related || c.ByConsumer >= consumerMarksByConsumer || c.FromAll >= consumerMarksPerParty {
+		return err
+	}
+	return addCreditRecord(tx, actor, partyID, &consumerID, reason, kind, recordID)
+}
+
+func addCreditRecord(tx *gorm.DB, actor Actor, partyID string, consumerID *string, reason, kind, recordID string) error {
+	res := tx.Exec(`INSERT INTO credit_records (party_id, reason, weight, record_kind, record_id, at, consumer_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, partyID, reason, CreditWeights[reason], kind, recordID, tx.NowFunc(), consumerID)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}

@@ -2,16 +2,20 @@ package models
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
 // The credit score of a party, from its credit records:
 //
-//	score = clamp(100 − Σ weightᵢ · ½^(ageᵢ / 365 days), 0, 100)
+//	score₀ = 100;  scoreᵢ = clamp(scoreᵢ₋₁ − weightᵢ · ½^(ageᵢ / 365 days), 0, 100), oldest first
 //
 // Every record counts its weight (CreditWeights: positive against the party, negative for it),
-// halved for each year of its age, so old conduct fades and recent conduct weighs most. Grades:
-// A from 90, B from 75, C from 60, D below. A party with no records scores 100 (grade A).
+// halved for each year of its age, so old conduct fades and recent conduct weighs most. The
+// records are applied oldest first and the score never rises above 100 on the way, so good
+// marks only win back what was lost: they cannot be banked ahead of misconduct (issue 12: a
+// merchant's own accounts accepting its offers summed a reserve before the cap). Grades: A from
+// 90, B from 75, C from 60, D below. A party with no records scores 100 (grade A).
 const (
 	creditHalfLife = 365 * 24 * time.Hour
 	gradeA         = 90
@@ -36,6 +40,8 @@ type CreditScore struct {
 // ScoreCredit computes the score at now from the records.
 func ScoreCredit(records []CreditRecord, now time.Time) CreditScore {
 	out := CreditScore{Score: 100, Contributions: []CreditContribution{}}
+	records = slices.Clone(records)
+	slices.SortStableFunc(records, func(a, b CreditRecord) int { return a.At.Compare(b.At) })
 	for _, r := range records {
 		age := now.Sub(r.At)
 		if age < 0 {
@@ -43,10 +49,10 @@ func ScoreCredit(records []CreditRecord, now time.Time) CreditScore {
 		}
 		decay := math.Pow(0.5, float64(age)/float64(creditHalfLife))
 		c := CreditContribution{CreditRecord: r, Decay: round2(decay), Points: round2(r.Weight * decay)}
-		out.Score -= r.Weight * decay
+		out.Score = math.Max(0, math.Min(100, out.Score-r.Weight*decay))
 		out.Contributions = append(out.Contributions, c)
 	}
-	out.Score = round2(math.Max(0, math.Min(100, out.Score)))
+	out.Score = round2(out.Score)
 	out.Grade = GradeOf(out.Score)
 	return out
 }

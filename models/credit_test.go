@@ -31,6 +31,15 @@ func TestCreditScoreWorkedExample(t *testing.T) {
 	if s := models.ScoreCredit(nil, now); s.Score != 100 || s.Grade != "A" {
 		t.Fatalf("no records: %+v", s)
 	}
+	// Good marks win back what was lost, but cannot be banked ahead of misconduct: ten offers
+	// accepted a year ago leave a party at 100, and the award against it today takes 5 off.
+	banked := []models.CreditRecord{{Reason: "award_against", Weight: 5, At: now}}
+	for i := 0; i < 10; i++ {
+		banked = append(banked, models.CreditRecord{Reason: "complaint_settled_in_time", Weight: -1, At: now.Add(-year)})
+	}
+	if s := models.ScoreCredit(banked, now); s.Score != 95 {
+		t.Fatalf("good marks banked before the award: score %v, want 95", s.Score)
+	}
 	for score, grade := range map[float64]string{90: "A", 89.99: "B", 75: "B", 60: "C", 59.9: "D", 0: "D"} {
 		if g := models.GradeOf(score); g != grade {
 			t.Errorf("grade of %v: %s, want %s", score, g, grade)
@@ -88,8 +97,20 @@ func TestNegativeListByRule(t *testing.T) {
 	}
 	mark("measures", "m-2")
 	e, err := s.ActiveNegativeListEntry(ctx, party.ID)
-	if err != nil || e.Basis != "repeated_non_compliance" || e.PartyName != "屡犯商店" {
-		t.Fatalf("after the second ignored measure: %+v %v", e, err)
+	if err != nil || e.Basis != "repeated_non_compliance" || e.PartyName != "屡犯商店" || e.Confirmed() {
+		t.Fatalf("after the second ignored measure: %+v %v, want a proposal", e, err)
+	}
+	if c, err := s.CreditOf(ctx, party.ID); err != nil || c.NegativeListed || c.NegativeList != nil {
+		t.Fatalf("a proposal is public: %+v %v", c, err)
+	}
+	if _, err := s.ConfirmListing(ctx, models.SystemActor, e.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.CreditOf(ctx, party.ID); err != nil || !c.NegativeListed {
+		t.Fatalf("a confirmed stay is not public: %+v %v", c, err)
+	}
+	if _, err := s.ConfirmListing(ctx, models.SystemActor, e.ID, false, "again"); models.ErrorCode(err) != models.ECONFLICT {
+		t.Fatalf("deciding a decided proposal: %v", err)
 	}
 	var audited int64
 	s.Gorm().Raw(`SELECT count(*) FROM audit_records WHERE action = 'negative_list.enter' AND object_id = ?`, party.ID).Scan(&audited)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -25,6 +26,17 @@ type Measure struct {
 	WorkflowState
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ProofAt is when the target party sent its proof of compliance; the zero time when none.
+func (m *Measure) ProofAt() time.Time {
+	var p struct {
+		At time.Time `json:"at"`
+	}
+	if len(m.Proof) == 0 || json.Unmarshal(m.Proof, &p) != nil {
+		return time.Time{}
+	}
+	return p.At
 }
 
 // NewMeasure is what an inspector orders. A measure on a listing goes to its merchant unless a

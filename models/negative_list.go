@@ -32,7 +32,14 @@ type NegativeListEntry struct {
 	EnteredAt  time.Time  `json:"entered_at"`
 	ExitedAt   *time.Time `json:"exited_at"`
 	ExitReason *string    `json:"exit_reason"`
+	// ConfirmedAt is when the zone office confirmed a stay a rule proposed (an inspector's
+	// decision is confirmed as made); nil while proposed: only confirmed stays are public.
+	ConfirmedAt *time.Time `json:"confirmed_at"`
+	ConfirmedBy *string    `json:"-"`
 }
+
+// Confirmed says the stay is public.
+func (e *NegativeListEntry) Confirmed() bool { return e.ConfirmedAt != nil }
 
 // TableName is the entries table.
 func (NegativeListEntry) TableName() string { return "negative_list_entries" }
@@ -70,6 +77,9 @@ func applyNegativeListRules(tx *gorm.DB, partyID string) error {
 
 func enterNegativeList(tx *gorm.DB, actor Actor, partyID, basis, reason string) error {
 	e := NegativeListEntry{ID: newID(), PartyID: partyID, Basis: basis, Reason: reason, EnteredBy: actor.UserID, EnteredAt: tx.NowFunc()}
+	if basis == "decision" { // an officer's decision; a rule only proposes (ConfirmListing)
+		e.ConfirmedAt, e.ConfirmedBy = &e.EnteredAt, &actor.UserID
+	}
 	if err := tx.Omit("PartyName", "ExitedAt", "ExitReason").Create(&e).Error; err != nil {
 		if isUniqueViolation(err) {
 			return Errorf(ECONFLICT, "already_listed")
@@ -104,7 +114,50 @@ func (s *Store) ListParty(ctx context.Context, actor Actor, partyID, reason stri
 	return s.ActiveNegativeListEntry(ctx, partyID)
 }
 
-// ActiveNegativeListEntry is the party's current stay on the list, or ENOTFOUND.
+// ConfirmListing decides a stay a rule proposed: confirmed, it becomes public; dismissed, it
+// ends with the reason. The row is locked: of two admins deciding at once, the second finds it
+// decided (ECONFLICT).
+func (s *Store) ConfirmListing(ctx context.Context, actor Actor, entryID string, confirm bool, reason string) (*NegativeListEntry, error) {
+	reason = strings.TrimSpace(reason)
+	if !confirm && reason == "" || len(reason) > 5000 {
+		return nil, Invalid(FieldError{Field: "reason", Rule: "required"})
+	}
+	var e NegativeListEntry
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", entryID).Limit(1).Find(&e)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(ENOTFOUND, "not_found")
+		}
+		if e.ExitedAt != nil || e.Confirmed() {
+			return Errorf(ECONFLICT, "already_decided")
+		}
+		now := tx.NowFunc()
+		action, update := "negative_list.confirm", tx.Exec(`UPDATE negative_list_entries SET confirmed_at = ?, confirmed_by = ? WHERE id = ?`,
+			now, actor.UserID, entryID)
+		if !confirm {
+			action, update = "negative_list.dismiss", tx.Exec(`UPDATE negative_list_entries SET exited_at = ?, exit_reason = ? WHERE id = ?`,
+				now, "proposal dismissed: "+reason, entryID)
+		}
+		if update.Error != nil {
+			return update.Error
+		}
+		if confirm {
+			e.ConfirmedAt, e.ConfirmedBy = &now, &actor.UserID
+		} else {
+			e.ExitedAt = &now
+		}
+		return audit(tx, actor, action, "party", e.PartyID, nil, map[string]any{"entry_id": entryID, "basis": e.Basis, "reason": reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ActiveNegativeListEntry is the party's current stay on the list (confirmed or proposed), or ENOTFOUND.
 func (s *Store) ActiveNegativeListEntry(ctx context.Context, partyID string) (*NegativeListEntry, error) {
 	var e NegativeListEntry
 	res := s.db.WithContext(ctx).Raw(`SELECT e.*, p.name AS party_name FROM negative_list_entries e JOIN parties p ON p.id = e.party_id
@@ -118,10 +171,12 @@ func (s *Store) ActiveNegativeListEntry(ctx context.Context, partyID string) (*N
 	return &e, nil
 }
 
-// NegativeList pages through the parties on the list now, newest first; q searches their names.
-func (s *Store) NegativeList(ctx context.Context, q string, page Page) ([]NegativeListEntry, *string, error) {
-	sql := `SELECT e.*, p.name AS party_name FROM negative_list_entries e JOIN parties p ON p.id = e.party_id WHERE e.exited_at IS NULL`
-	var args []any
+// NegativeList pages through the parties on the list now (confirmed stays), newest first; q
+// searches their names. proposed lists the stays rules proposed instead, for the zone office.
+func (s *Store) NegativeList(ctx context.Context, q string, proposed bool, page Page) ([]NegativeListEntry, *string, error) {
+	sql := `SELECT e.*, p.name AS party_name FROM negative_list_entries e JOIN parties p ON p.id = e.party_id
+		WHERE e.exited_at IS NULL AND (e.confirmed_at IS NULL) = ?`
+	args := []any{proposed}
 	if q = strings.TrimSpace(q); q != "" {
 		sql += ` AND (p.name ILIKE ? OR p.name_en ILIKE ? OR p.registration_code = ?)`
 		like := "%" + strings.NewReplacer("%", `\%`, "_", `\_`).Replace(q) + "%"
@@ -347,8 +402,9 @@ func (s *Store) CreditOf(ctx context.Context, partyID string) (*PartyCredit, err
 	}
 	entry, err := s.ActiveNegativeListEntry(ctx, partyID)
 	switch {
-	case err == nil:
+	case err == nil && entry.Confirmed():
 		out.NegativeListed, out.NegativeList = true, entry
+	case err == nil: // a proposal is the office's, not the public's
 	case ErrorCode(err) != ENOTFOUND:
 		return nil, err
 	}

@@ -64,12 +64,28 @@ type Registration struct {
 	Password string `json:"password" validate:"required,min=10,max=200"`
 	Name     string `json:"name" validate:"required,max=100"`
 	Locale   string `json:"locale" validate:"omitempty,oneof=zh-CN en"`
+	// Address is the client's address (set by the server, never by the client): credit marks
+	// do not count between accounts that share one (credit.go).
+	Address string `json:"-"`
 }
 
 // Register creates a consumer account.
 func (s *Store) Register(ctx context.Context, in Registration) (*User, error) {
-	return s.CreateUser(ctx, Actor{}, NewUser{Email: in.Email, Password: in.Password, Name: in.Name,
+	u, err := s.CreateUser(ctx, Actor{}, NewUser{Email: in.Email, Password: in.Password, Name: in.Name,
 		Roles: []string{RoleConsumer}, Locale: in.Locale})
+	if err != nil {
+		return nil, err
+	}
+	return u, s.noteAddress(ctx, u.ID, in.Address)
+}
+
+// noteAddress remembers that an account was used from an address (credit.go).
+func (s *Store) noteAddress(ctx context.Context, userID, address string) error {
+	if address == "" {
+		return nil
+	}
+	return s.db.WithContext(ctx).Exec(`INSERT INTO user_addresses (user_id, address, last_seen) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, address) DO UPDATE SET last_seen = excluded.last_seen`, userID, address, s.stamp()).Error
 }
 
 // CreateUser creates an account. A merchant or platform user must belong to a party, an inspector
@@ -185,6 +201,9 @@ func (s *Store) Authenticate(ctx context.Context, email, password, address strin
 	}
 	if !ok {
 		return nil, Errorf(EUNAUTH, "bad_credentials")
+	}
+	if err := s.noteAddress(ctx, u.ID, address); err != nil {
+		return nil, err
 	}
 	return u, s.clearLogin(ctx, email, address)
 }

@@ -157,6 +157,7 @@ var caseFlow = &Workflow{
 				s.StopDeadlines("award_by")
 				if p.Outcome != "dismissed" {
 					s.CreditRecord(c.RespondentID, "award_against")
+					s.StartDeadline("comply_by", "case.comply") // what the award orders is due then
 				}
 				s.Set("award", jsonOf(map[string]any{"outcome": p.Outcome, "amount": p.Amount, "currency": p.Currency,
 					"reasoning": p.Reasoning, "issued_at": s.Now.UTC()}))
@@ -180,15 +181,30 @@ var caseFlow = &Workflow{
 			}},
 		{Name: "record_compliance", From: []string{"awarded", "published"}, To: "complied",
 			Effect: func(s *Step) error {
+				s.StopDeadlines("comply_by")
 				s.Notify(caseClaimant(caseOf(s)))
 				return nil
 			}},
+		// Non-compliance can be reported only of an award that ordered the respondent to do
+		// something (not one that dismissed the claim), and only once its time to comply is over
+		// (issue 12: a consumer who lost could mark the merchant's credit record).
 		{Name: "report_non_compliance", From: []string{"awarded", "published"}, To: "non_compliant",
+			Guard: func(rec Record, _ []string, now time.Time) error {
+				due, ordered := rec.State().Deadlines["comply_by"]
+				if !ordered {
+					return models.Errorf(models.ECONFLICT, "nothing_ordered")
+				}
+				if now.Before(due) {
+					return models.Errorf(models.ECONFLICT, "too_early")
+				}
+				return nil
+			},
 			Payload: func() any { return &notePayload{} },
 			Effect: func(s *Step) error {
 				c := caseOf(s)
+				s.StopDeadlines("comply_by")
 				s.Set("outcome", jsonOf(map[string]any{"non_compliance": s.Payload.(*notePayload).Reason}))
-				s.CreditRecord(c.RespondentID, "award_non_compliance")
+				s.ConsumerCreditRecord(c.ClaimantID, c.RespondentID, "award_non_compliance")
 				s.Notify(caseRespondent(c), caseSecretary(c))
 				return nil
 			}},

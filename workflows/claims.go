@@ -75,8 +75,19 @@ var claimFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.StopDeadlines("answer_by")
 				if has(s.Relations, "system") {
-					// The merchant let the answer deadline pass: silence approved the claim.
-					s.CreditRecord(claimOf(s).RespondentID, "claim_approved_by_silence")
+					// The answer deadline passed: silence approved the claim. It counts against the
+					// party only if it has staff who were told and could have answered; a party
+					// nobody answers for is the office's to look into (issue 12).
+					c := claimOf(s)
+					staffed, err := s.Store.PartyAnswers(s.Ctx, c.RespondentID)
+					if err != nil {
+						return err
+					}
+					if staffed {
+						s.ConsumerCreditRecord(c.ClaimantID, c.RespondentID, "claim_approved_by_silence")
+					} else {
+						s.Notify(models.Recipient{Type: "jurisdiction", ID: c.Jurisdiction})
+					}
 				}
 				s.Notify(claimOf(s).claimant())
 				return nil

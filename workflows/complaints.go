@@ -73,7 +73,7 @@ var complaintFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "offer_accepted", "offer": complaintOf(s).Offer}))
 				// The merchant put it right before the office had to step in: a good mark.
-				s.CreditRecord(complaintOf(s).RespondentID, "complaint_settled_in_time")
+				s.ConsumerCreditRecord(complaintOf(s).ComplainantID, complaintOf(s).RespondentID, "complaint_settled_in_time")
 				s.Notify(respondentOf(s))
 				return nil
 			}},

@@ -32,6 +32,9 @@ var DefaultDeadlines = map[string]Period{
 	"case.defence_summary":  {Days: 20},
 	"case.defence_ordinary": {Days: 45},
 	"case.award":            {Months: 3},
+	// The respondent performs what an award orders within 15 days of it, the period awards
+	// commonly set; only then may the claimant report non-compliance.
+	"case.comply": {Days: 15},
 }
 
 // Calendar computes deadlines: the defaults, the overrides, and the holidays.

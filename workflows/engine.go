@@ -69,6 +69,15 @@ func (s *Step) CreditRecord(partyID, reason string) {
 	s.InTransaction(func(tx *gorm.DB) error { return models.AddCreditRecordTx(tx, actor, partyID, reason, kind, id) })
 }
 
+// ConsumerCreditRecord is CreditRecord for a mark the consumer's own steps brought about: it
+// is capped and does not count when the consumer is related to the party (models/credit.go).
+func (s *Step) ConsumerCreditRecord(consumerID, partyID, reason string) {
+	kind, id, actor := s.Transition.Kind, s.Transition.RecordID, s.Actor
+	s.InTransaction(func(tx *gorm.DB) error {
+		return models.AddConsumerCreditRecordTx(tx, actor, consumerID, partyID, reason, kind, id)
+	})
+}
+
 // InTransaction adds work to the transaction that applies the step.
 func (s *Step) InTransaction(fn func(tx *gorm.DB) error) { s.inTx = append(s.inTx, fn) }
 

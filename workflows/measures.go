@@ -23,9 +23,14 @@ func (m measureRecord) sides() []side {
 	}
 }
 
-type compliancePayload struct {
-	Proof string `json:"proof" validate:"required,max=5000"`
-}
+type (
+	compliancePayload struct {
+		Proof string `json:"proof" validate:"required,max=5000"`
+	}
+	rejectionPayload struct {
+		Reason string `json:"reason" validate:"required,max=2000"`
+	}
+)
 
 // measureFlow: an order is issued with a deadline; the target party complies with proof and the
 // office verifies; a deadline that passes unanswered makes it overdue by itself, which marks the
@@ -67,9 +72,6 @@ var measureFlow = &Workflow{
 			Effect: func(s *Step) error {
 				m := s.Record.(measureRecord).Measure
 				s.StopDeadlines("comply_by")
-				if m.Status == "issued" {
-					s.CreditRecord(m.TargetPartyID, "measure_complied")
-				}
 				s.Set("proof", jsonOf(map[string]any{"text": s.Payload.(*compliancePayload).Proof, "at": s.Now.UTC(), "by": s.Actor.UserID}))
 				if m.Kind == "delist" && m.ListingID != nil {
 					listing, id, actor := *m.ListingID, m.ID, s.Actor
@@ -78,9 +80,27 @@ var measureFlow = &Workflow{
 				s.Notify(models.Recipient{Type: "jurisdiction", ID: m.Jurisdiction})
 				return nil
 			}},
+		// Only compliance the office has verified, and that came before the deadline, counts for
+		// the party: a proof is a claim until then (issue 12).
 		{Name: "verify", From: []string{"complied"}, To: "verified",
 			Effect: func(s *Step) error {
-				s.Notify(models.Recipient{Type: "party", ID: s.Record.(measureRecord).TargetPartyID})
+				m := s.Record.(measureRecord).Measure
+				if !m.ProofAt().After(m.Deadline) {
+					s.CreditRecord(m.TargetPartyID, "measure_complied")
+				}
+				s.Notify(models.Recipient{Type: "party", ID: m.TargetPartyID})
+				return nil
+			}},
+		// The office rejects a proof that does not show compliance: the order is issued again
+		// with its deadline unchanged (a deadline already passed makes it overdue at once).
+		{Name: "reject_proof", From: []string{"complied"}, To: "issued",
+			Payload: func() any { return &rejectionPayload{} },
+			Effect: func(s *Step) error {
+				m := s.Record.(measureRecord).Measure
+				s.Transition.Deadlines["comply_by"] = m.Deadline
+				s.Set("proof", jsonOf(map[string]any{"rejected": m.Proof, "reason": s.Payload.(*rejectionPayload).Reason,
+					"at": s.Now.UTC(), "by": s.Actor.UserID}))
+				s.Notify(models.Recipient{Type: "party", ID: m.TargetPartyID})
 				return nil
 			}},
 		{Name: "overdue", From: []string{"issued"}, To: "overdue",
