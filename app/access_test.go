@@ -37,6 +37,10 @@ var accessMatrix = []access{
 	{route: "POST /api/v1/auth/login", body: map[string]any{}, want: all(422)},
 	{route: "POST /api/v1/auth/logout", want: signedIn(401, 204)},
 	{route: "GET /api/v1/me", want: signedIn(401, 200)},
+	{route: "POST /api/v1/me/password", body: map[string]any{}, want: signedIn(401, 422)},
+	{route: "POST /api/v1/me/sign-out-everywhere", want: signedIn(401, 204)},
+	{route: "POST /api/v1/me/totp", want: signedIn(401, 201)},
+	{route: "POST /api/v1/me/totp/confirm", body: map[string]any{"otp": "000000"}, want: signedIn(401, 422)},
 	{route: "GET /api/v1/jurisdictions", want: all(200)},
 
 	// Administration
@@ -170,6 +174,10 @@ var accessMatrix = []access{
 	{route: "POST /signout", form: true, want: signedIn(401, 303)},
 	{route: "POST /lang", form: true, want: all(303)},
 	{route: "GET /account", want: signedIn(303, 200)},
+	{route: "POST /account/password", form: true, want: signedIn(401, 422)},
+	{route: "POST /account/sign-out-everywhere", form: true, want: signedIn(401, 303)},
+	{route: "POST /account/totp", form: true, want: signedIn(401, 200)},
+	{route: "POST /account/totp/confirm", form: true, want: signedIn(401, 422)},
 	{route: "GET /admin/audit", want: adminOnly(303, 200)},
 	{route: "GET /complaints", want: signedIn(303, 200)},
 	{route: "GET /complaints/new", want: [7]int{303, 200, 403, 403, 403, 403, 403}},

@@ -143,7 +143,7 @@ func TestCaseDefenceDeadlineProceedsInDefault(t *testing.T) {
 }
 
 func TestCaseOtherPaths(t *testing.T) {
-	ts := startServer(t, nil)
+	ts := startServer(t, map[string]string{"PORTAL_DEADLINES": "case.comply=1ms"}) // the time to comply is over at once
 	consumer, merchant, arbitrator := ts.token(t, "consumer"), ts.token(t, "merchant"), ts.token(t, "arbitrator")
 	file := func() string {
 		r := ts.do(t, "POST", "/api/v1/cases", consumer, map[string]any{"respondent_id": "demo-merchant", "amount": "88.00",

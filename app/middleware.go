@@ -139,6 +139,27 @@ func (s *Server) guard(obj, act string) fiber.Handler {
 	}
 }
 
+// secondFactorGate holds back the writes of a signed-in user whose role the policy says must
+// enrol a second factor (('p', role, dom, 'second_factor', 'required', '*'); none by default, so
+// automation accounts keep working) until they have: reads, signing out and their own account's
+// security stay open.
+func (s *Server) secondFactorGate(route Route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, _ := c.Locals(handlers.UserKey).(*models.User)
+		if u == nil || u.HasSecondFactor() || route.Enrolment || c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+			return c.Next()
+		}
+		dom := "-"
+		if u.Jurisdiction != nil {
+			dom = *u.Jurisdiction
+		}
+		if s.policy.Allowed(u.Roles, dom, "second_factor", "required", "-") {
+			return models.Errorf(models.EFORBIDDEN, "second_factor_required")
+		}
+		return c.Next()
+	}
+}
+
 // contentSecurityPolicy lets pages load only the portal's own styles and images, run no script
 // at all (the pages need none; no inline handler or style either), post forms only to the
 // portal, and be framed by nobody.

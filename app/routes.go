@@ -18,6 +18,9 @@ type Route struct {
 	// Secret routes answer with a secret (a bearer token): their answers are never stored for an
 	// Idempotency-Key replay.
 	Secret bool
+	// Enrolment routes stay open to a user whose role must enrol a second factor and has not
+	// (their own account's security): every other write waits for it (secondFactorGate).
+	Enrolment bool
 }
 
 // Routes is the one route table. Every request passes the policy check named on its line.
@@ -33,8 +36,12 @@ func (s *Server) Routes() []Route {
 		// Accounts
 		{Method: "POST", Path: "/api/v1/auth/register", Obj: "account", Act: "register", Handler: h.Register, Summary: "Create a consumer account", Limited: true},
 		{Method: "POST", Path: "/api/v1/auth/login", Obj: "account", Act: "login", Handler: h.Login, Summary: "Sign in for a bearer token", Limited: true, Secret: true},
-		{Method: "POST", Path: "/api/v1/auth/logout", Obj: "account", Act: "logout", Handler: h.Logout, Summary: "Revoke the bearer token"},
+		{Method: "POST", Path: "/api/v1/auth/logout", Obj: "account", Act: "logout", Handler: h.Logout, Summary: "Revoke the bearer token", Enrolment: true},
 		{Method: "GET", Path: "/api/v1/me", Obj: "account", Act: "read", Handler: h.Me, Summary: "The signed-in user"},
+		{Method: "POST", Path: "/api/v1/me/password", Obj: "account", Act: "secure", Handler: h.ChangePassword, Summary: "Change the password (current_password, new_password); other sessions and tokens end", Enrolment: true},
+		{Method: "POST", Path: "/api/v1/me/sign-out-everywhere", Obj: "account", Act: "secure", Handler: h.SignOutEverywhere, Summary: "End every session and token of the user", Enrolment: true},
+		{Method: "POST", Path: "/api/v1/me/totp", Obj: "account", Act: "secure", Handler: h.BeginTOTP, Summary: "A new TOTP secret for an authenticator app (confirm it to enrol)", Secret: true, Enrolment: true},
+		{Method: "POST", Path: "/api/v1/me/totp/confirm", Obj: "account", Act: "secure", Handler: h.ConfirmTOTP, Summary: "Enrol the second factor with a current code (otp)", Enrolment: true},
 		{Method: "GET", Path: "/api/v1/jurisdictions", Obj: "jurisdiction", Act: "read", Handler: h.Jurisdictions, Summary: "Hangzhou's 13 districts and counties"},
 
 		// Administration
@@ -166,9 +173,13 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/signin", Obj: "account", Act: "login", Handler: h.Signin, Summary: "Sign in (form)", Limited: true},
 		{Method: "GET", Path: "/signup", Obj: "page", Act: "read", Handler: h.SignupPage, Summary: "Sign-up page"},
 		{Method: "POST", Path: "/signup", Obj: "account", Act: "register", Handler: h.Signup, Summary: "Sign up (form)", Limited: true},
-		{Method: "POST", Path: "/signout", Obj: "account", Act: "logout", Handler: h.Signout, Summary: "Sign out (form)"},
-		{Method: "POST", Path: "/lang", Obj: "account", Act: "language", Handler: h.SetLanguage, Summary: "Switch the language (form)"},
+		{Method: "POST", Path: "/signout", Obj: "account", Act: "logout", Handler: h.Signout, Summary: "Sign out (form)", Enrolment: true},
+		{Method: "POST", Path: "/lang", Obj: "account", Act: "language", Handler: h.SetLanguage, Summary: "Switch the language (form)", Enrolment: true},
 		{Method: "GET", Path: "/account", Obj: "account", Act: "read", Handler: h.AccountPage, Summary: "My account page"},
+		{Method: "POST", Path: "/account/password", Obj: "account", Act: "secure", Handler: h.ChangePasswordForm, Summary: "Change the password (form)", Enrolment: true},
+		{Method: "POST", Path: "/account/sign-out-everywhere", Obj: "account", Act: "secure", Handler: h.SignOutEverywhereForm, Summary: "Sign out everywhere (form)", Enrolment: true},
+		{Method: "POST", Path: "/account/totp", Obj: "account", Act: "secure", Handler: h.BeginTOTPForm, Summary: "Set up two-step sign-in (form)", Enrolment: true},
+		{Method: "POST", Path: "/account/totp/confirm", Obj: "account", Act: "secure", Handler: h.ConfirmTOTPForm, Summary: "Turn on two-step sign-in (form)", Enrolment: true},
 		{Method: "GET", Path: "/complaints", Obj: "complaint", Act: "list", Handler: h.ComplaintsPage, Summary: "Complaints page: mine, my inbox, my queue"},
 		{Method: "GET", Path: "/complaints/new", Obj: "complaint", Act: "create", Handler: h.NewComplaintPage, Summary: "Complaint form"},
 		{Method: "POST", Path: "/complaints", Obj: "complaint", Act: "create", Handler: h.FileComplaintForm, Summary: "File a complaint (form)"},

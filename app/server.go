@@ -164,7 +164,7 @@ func (s *Server) buildApp() error {
 		if r.Limited {
 			chain = append(chain, limited)
 		}
-		chain = append(chain, s.guard(r.Obj, r.Act), s.idempotent(r), r.Handler)
+		chain = append(chain, s.guard(r.Obj, r.Act), s.secondFactorGate(r), s.idempotent(r), r.Handler)
 		app.Add(r.Method, r.Path, chain...)
 	}
 	s.fiber = app

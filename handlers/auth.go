@@ -25,6 +25,7 @@ func (h *Handlers) Register(c *fiber.Ctx) error {
 type loginRequest struct {
 	Email    string `json:"email" validate:"required"`
 	Password string `json:"password" validate:"required"`
+	OTP      string `json:"otp"` // the TOTP code, once the account has enrolled a second factor
 }
 
 // Login checks the credentials and issues a bearer token.
@@ -38,7 +39,7 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Authenticate(ctx, in.Email, in.Password, c.IP())
+	u, err := h.Store.Authenticate(ctx, in.Email, in.Password, in.OTP, c.IP())
 	if err != nil {
 		return err
 	}

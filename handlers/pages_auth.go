@@ -11,6 +11,7 @@ import (
 type signinForm struct {
 	Email    string `form:"email"`
 	Password string `form:"password"`
+	OTP      string `form:"otp"`
 }
 
 // SigninPage shows the sign-in form.
@@ -26,7 +27,7 @@ func (h *Handlers) Signin(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Authenticate(ctx, form.Email, form.Password, c.IP())
+	u, err := h.Store.Authenticate(ctx, form.Email, form.Password, form.OTP, c.IP())
 	if err == nil {
 		var secret string
 		if secret, err = h.Store.StartSession(ctx, u.ID, h.Settings.SessionTTL); err == nil {

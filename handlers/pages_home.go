@@ -13,10 +13,6 @@ func (h *Handlers) Home(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, "home", "", extra)
 }
 
-// AccountPage shows the signed-in user's account.
-func (h *Handlers) AccountPage(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, "account", "account.title", nil)
-}
 
 // AuditPage shows the audit trail, newest first, and verifies the chain on request.
 func (h *Handlers) AuditPage(c *fiber.Ctx) error {

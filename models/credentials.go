@@ -163,7 +163,37 @@ func (u User) clone() *User {
 		p := *u.PartyID
 		u.PartyID = &p
 	}
+	if u.SecondFactorSince != nil {
+		t := *u.SecondFactorSince
+		u.SecondFactorSince = &t
+	}
 	return &u
+}
+
+// Credential is the token or session a request came with (one of the two is set).
+type Credential struct{ Token, Session string }
+
+// RevokeAll ends every token and session of the user but keep ("sign out everywhere" keeps
+// none), and forgets them at once in this portal; other portals stop honouring them within
+// credentialTTL.
+func (s *Store) RevokeAll(ctx context.Context, userID string, keep Credential) error {
+	keepToken, keepSession := hashSecret(keep.Token), hashSecret(keep.Session)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, c := range []struct {
+			table, column string
+			keep          Hash
+		}{{"api_tokens", "token_hash", keepToken}, {"web_sessions", "session_hash", keepSession}} {
+			var gone []Hash
+			if err := tx.Raw(`DELETE FROM `+c.table+` WHERE user_id = ? AND `+c.column+` <> ? RETURNING `+c.column,
+				userID, c.keep).Scan(&gone).Error; err != nil {
+				return err
+			}
+			for _, h := range gone {
+				s.credentials.forget(credentialKey(c.table, h))
+			}
+		}
+		return audit(tx, Actor{UserID: userID}, "user.sign_out_everywhere", "user", userID, nil, nil)
+	})
 }
 
 func (s *Store) revoke(ctx context.Context, table, column, action, userID, secret string) error {

@@ -71,42 +71,42 @@ func TestFailedLoginsGrowADelayForTheirAddressOnly(t *testing.T) {
 	const guesser, owner = "198.51.100.7", "203.0.113.9"
 
 	for i := 0; i < 3; i++ {
-		if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password", guesser); models.ErrorCode(err) != models.EUNAUTH {
+		if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password", "", guesser); models.ErrorCode(err) != models.EUNAUTH {
 			t.Fatalf("failure %d: %v, want EUNAUTH", i+1, err)
 		}
 	}
 	// The third failure started a wait at the guesser's address: even the right password is
 	// refused there, with the answer a wrong password gets.
-	if _, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", guesser); models.ErrorCode(err) != models.EUNAUTH {
+	if _, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", "", guesser); models.ErrorCode(err) != models.EUNAUTH {
 		t.Fatalf("during the wait: %v, want EUNAUTH like any wrong password", err)
 	}
 	// The owner, elsewhere, is not kept out by the guesser.
-	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", owner); err != nil || u == nil {
+	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", "", owner); err != nil || u == nil {
 		t.Fatalf("the owner at another address: %v", err)
 	}
 	// Once the wait has passed the guesser's address may try again.
 	clk.Advance(16 * time.Minute)
-	if u, err := s.Authenticate(ctx, "DELAY@example.com", "correct horse battery", guesser); err != nil || u == nil {
+	if u, err := s.Authenticate(ctx, "DELAY@example.com", "correct horse battery", "", guesser); err != nil || u == nil {
 		t.Fatalf("after the wait: %v", err)
 	}
 	// Success resets the count: one more failure does not make a wait.
-	if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password", guesser); models.ErrorCode(err) != models.EUNAUTH {
+	if _, err := s.Authenticate(ctx, "delay@example.com", "wrong password", "", guesser); models.ErrorCode(err) != models.EUNAUTH {
 		t.Fatalf("after reset: %v", err)
 	}
-	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", guesser); err != nil || u == nil {
+	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", "", guesser); err != nil || u == nil {
 		t.Fatalf("one failure after a reset: %v", err)
 	}
 	// Guesses spread over many addresses, one a minute for half an hour, make the account wait,
 	// but never more than a minute.
 	for i := 0; i < 30; i++ {
 		clk.Advance(61 * time.Second)
-		_, _ = s.Authenticate(ctx, "delay@example.com", "wrong password", fmt.Sprintf("192.0.2.%d", i))
+		_, _ = s.Authenticate(ctx, "delay@example.com", "wrong password", "", fmt.Sprintf("192.0.2.%d", i))
 	}
-	if _, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", owner); models.ErrorCode(err) != models.EUNAUTH {
+	if _, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", "", owner); models.ErrorCode(err) != models.EUNAUTH {
 		t.Fatalf("right after 30 guesses from 30 addresses: %v, want a wait", err)
 	}
 	clk.Advance(61 * time.Second)
-	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", owner); err != nil || u == nil {
+	if u, err := s.Authenticate(ctx, "delay@example.com", "correct horse battery", "", owner); err != nil || u == nil {
 		t.Fatalf("a minute later the owner is still kept out: %v", err)
 	}
 }
@@ -125,7 +125,7 @@ func TestParallelGuessesAreCountedBeforeTheyAreChecked(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := s.Authenticate(ctx, email, "wrong password", "198.51.100.40")
+				_, err := s.Authenticate(ctx, email, "wrong password", "", "198.51.100.40")
 				errs <- err
 			}()
 		}

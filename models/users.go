@@ -39,7 +39,15 @@ type User struct {
 	Locale       string    `json:"locale"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"-"`
+	// SecondFactorSince is when the user enrolled a TOTP second factor; nil when not.
+	SecondFactorSince *time.Time `json:"second_factor_since" gorm:"column:totp_enrolled_at"`
+	TOTPSecret        string     `json:"-" gorm:"column:totp_secret"`
+	TOTPPending       string     `json:"-" gorm:"column:totp_pending"`
+	TOTPLastStep      int64      `json:"-" gorm:"column:totp_last_step"`
 }
+
+// HasSecondFactor says the user signs in with a TOTP code as well as the password.
+func (u *User) HasSecondFactor() bool { return u.TOTPSecret != "" }
 
 // auditSummary is what the audit trail keeps of a user: never the password hash.
 func (u *User) auditSummary() map[string]any {
@@ -178,10 +186,11 @@ func (s *Store) ListUsers(ctx context.Context, page Page) ([]User, *string, erro
 	return pageOf(users, page.Limit, func(u User) string { return u.ID })
 }
 
-// Authenticate checks an e-mail and password for a client at address. Every try is counted
-// first (login_throttle.go); a try while its e-mail or its e-mail and address wait, an unknown
-// e-mail and a wrong password all answer EUNAUTH after one Argon2id check.
-func (s *Store) Authenticate(ctx context.Context, email, password, address string) (*User, error) {
+// Authenticate checks an e-mail, password and, once the user has enrolled one, a TOTP code
+// (second_factor.go) for a client at address. Every try is counted first (login_throttle.go); a
+// try while its e-mail or its e-mail and address wait, an unknown e-mail, a wrong password and a
+// wrong or missing code all answer EUNAUTH after one Argon2id check.
+func (s *Store) Authenticate(ctx context.Context, email, password, code, address string) (*User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	admitted, err := s.admitLogin(ctx, email, address)
 	if err != nil {
@@ -201,6 +210,13 @@ func (s *Store) Authenticate(ctx context.Context, email, password, address strin
 	}
 	if !ok {
 		return nil, Errorf(EUNAUTH, "bad_credentials")
+	}
+	if u.HasSecondFactor() {
+		if ok, err := s.checkTOTP(ctx, u, code); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, Errorf(EUNAUTH, "bad_credentials")
+		}
 	}
 	if err := s.noteAddress(ctx, u.ID, address); err != nil {
 		return nil, err
