@@ -13,7 +13,6 @@ func (h *Handlers) Home(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, "home", "", extra)
 }
 
-
 // AuditPage shows the audit trail, newest first, and verifies the chain on request.
 func (h *Handlers) AuditPage(c *fiber.Ctx) error {
 	p, err := page(c)
