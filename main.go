@@ -140,6 +140,9 @@ func seed(ctx context.Context, cfg app.Config) error {
 	for _, a := range accounts {
 		fmt.Printf("  %-11s %s\n", a.Role, a.Email)
 	}
+	fmt.Fprintln(os.Stderr, "WARNING: these demo accounts, an administrator among them, have a published password. "+
+		"Never let anyone else reach a portal with demo data: for a real installation run without it "+
+		"(PORTAL_DEMO=0 make run, or portal serve with PORTAL_ADMIN_EMAIL and PORTAL_ADMIN_PASSWORD).")
 	return nil
 }
 

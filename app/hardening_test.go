@@ -158,3 +158,73 @@ func TestRulingsOfAClaimantNamedAQuote(t *testing.T) {
 		t.Errorf("the published award: %v", award)
 	}
 }
+
+// Issue 12, smaller points: 10 000 messages on one complaint came back in one answer. Messages
+// and timelines come in pages of at most 100, and one user may post 30 messages a minute.
+func TestMessagesAndTimelinesComeInPages(t *testing.T) {
+	ts := startServer(t, nil)
+	consumer := ts.token(t, "consumer")
+	id := fileComplaint(t, ts, consumer)
+	exec(t, ts, `INSERT INTO messages (id, kind, record_id, author_id, relation, body, created_at)
+		SELECT gen_random_uuid()::text, 'complaints', ?, ?, 'complainant', '第 ' || n || ' 条', now() FROM generate_series(1, 10000) n`,
+		id, ts.users["consumer"].ID)
+	exec(t, ts, `INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload)
+		SELECT 'complaints', ?, 'message', ?, 'complainant', 'filed', 'filed', '{}' FROM generate_series(1, 250)`, id, ts.users["consumer"].ID)
+	for _, list := range []struct {
+		path string
+		want int
+	}{{"/messages", 10000}, {"/timeline", 251}} {
+		seen, pages, cursor := 0, 0, ""
+		for {
+			r := ts.do(t, "GET", "/api/v1/complaints/"+id+list.path+"?limit=100&cursor="+cursor, consumer, nil)
+			if r.Status != 200 {
+				t.Fatalf("%s: %d %s", list.path, r.Status, r.Body)
+			}
+			page := r.json(t)
+			items := page["items"].([]any)
+			if len(items) > 100 {
+				t.Fatalf("%s: a page of %d", list.path, len(items))
+			}
+			seen, pages = seen+len(items), pages+1
+			next, _ := page["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if seen != list.want || pages != (list.want+99)/100 {
+			t.Errorf("%s: %d items in %d pages, want %d", list.path, seen, pages, list.want)
+		}
+	}
+	if r := ts.do(t, "GET", "/api/v1/complaints/"+id+"/messages?limit=1000", consumer, nil); r.Status != 422 {
+		t.Errorf("a page of 1000: %d, want 422", r.Status)
+	}
+	statuses := map[int]int{}
+	for i := 0; i < 31; i++ {
+		statuses[ts.do(t, "POST", "/api/v1/complaints/"+id+"/messages", consumer, map[string]any{"body": "催促"}).Status]++
+	}
+	if statuses[201] != 30 || statuses[429] != 1 {
+		t.Errorf("31 messages in a minute: %v, want 30 posted and the last refused", statuses)
+	}
+}
+
+// Issue 12, smaller points: a respondent could object to arbitrators without limit and so stall
+// a case for ever. Each side objects to one arbitrator once.
+func TestOneObjectionPerSideAndArbitrator(t *testing.T) {
+	ts := startServer(t, nil)
+	consumer, merchant, arbitrator := ts.token(t, "consumer"), ts.token(t, "merchant"), ts.token(t, "arbitrator")
+	id := ts.created(t, "/api/v1/cases", consumer, map[string]any{"respondent_id": "demo-merchant", "amount": "10.00",
+		"currency": "CNY", "claim": "退款", "agreement": "仲裁条款"})["id"].(string)
+	caseAct(t, ts, arbitrator, id, "accept", nil, 200)
+	caseAct(t, ts, merchant, id, "submit_defence", map[string]any{"defence": "无"}, 200)
+	first := map[string]any{"arbitrator_id": ts.users["arbitrator"].ID}
+	objection := map[string]any{"reason": "与申请人相识"}
+	caseAct(t, ts, arbitrator, id, "appoint", first, 200)
+	caseAct(t, ts, merchant, id, "object_to_arbitrator", objection, 200)
+	caseAct(t, ts, arbitrator, id, "appoint", first, 200)
+	caseAct(t, ts, merchant, id, "object_to_arbitrator", objection, 409)
+	caseAct(t, ts, consumer, id, "object_to_arbitrator", objection, 200) // the other side may, once
+	otherID, _ := newArbitrator(t, ts, "objected-"+randomSuffix(t)+"@example.com", nil)
+	caseAct(t, ts, arbitrator, id, "appoint", map[string]any{"arbitrator_id": otherID}, 200)
+	caseAct(t, ts, merchant, id, "object_to_arbitrator", objection, 200) // another arbitrator, once
+}

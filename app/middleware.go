@@ -114,6 +114,20 @@ func (s *Server) authLimiter() fiber.Handler {
 	})
 }
 
+// userLimiter allows each signed-in user max requests a minute on one route (its own counter).
+func (s *Server) userLimiter(max int) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:               max,
+		Expiration:        time.Minute,
+		LimiterMiddleware: limiter.SlidingWindow{},
+		Next:              func(c *fiber.Ctx) bool { _, ok := c.Locals(handlers.UserKey).(*models.User); return !ok },
+		KeyGenerator:      func(c *fiber.Ctx) string { return c.Locals(handlers.UserKey).(*models.User).ID },
+		LimitReached: func(c *fiber.Ctx) error {
+			return &models.Error{Code: models.ETOOMANY, Message: "writing_too_fast", RetryAfter: 60}
+		},
+	})
+}
+
 // guard asks the access policy whether the caller may do act on obj. The public gets 401 where
 // signing in could help; a signed-in caller who may not gets 403.
 func (s *Server) guard(obj, act string) fiber.Handler {

@@ -18,10 +18,19 @@ type Route struct {
 	// Secret routes answer with a secret (a bearer token): their answers are never stored for an
 	// Idempotency-Key replay.
 	Secret bool
+	// PerUser is how many requests a minute one user may send to the route (0: no limit of its own).
+	PerUser int
 	// Enrolment routes stay open to a user whose role must enrol a second factor and has not
 	// (their own account's security): every other write waits for it (secondFactorGate).
 	Enrolment bool
 }
+
+// Each user may post 30 messages and upload 10 files a minute on each kind of record, so one
+// account cannot bury a record (or the disk) under its writes.
+const (
+	messagesPerMinute = 30
+	uploadsPerMinute  = 10
+)
 
 // Routes is the one route table. Every request passes the policy check named on its line.
 func (s *Server) Routes() []Route {
@@ -59,9 +68,9 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/complaints/:id/actions", Obj: "complaint", Act: "list", Handler: h.WorkflowActions("complaints"), Summary: "What the caller may do to a complaint now"},
 		{Method: "POST", Path: "/api/v1/complaints/:id/actions/:name", Obj: "complaint", Act: "act", Handler: h.WorkflowDo("complaints"), Summary: "Take an action on a complaint"},
 		{Method: "GET", Path: "/api/v1/complaints/:id/timeline", Obj: "complaint", Act: "list", Handler: h.WorkflowTimeline("complaints"), Summary: "Every step of a complaint, oldest first"},
-		{Method: "POST", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Act: "act", Handler: h.PostMessage("complaints"), Summary: "Post a message on a complaint"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Act: "act", Handler: h.PostMessage("complaints"), Summary: "Post a message on a complaint", PerUser: messagesPerMinute},
 		{Method: "GET", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Act: "list", Handler: h.ListMessages("complaints"), Summary: "A complaint's messages, oldest first"},
-		{Method: "POST", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Act: "act", Handler: h.UploadEvidence("complaints"), Summary: "Upload evidence to a complaint (multipart, field file: JPEG, PNG, WebP or PDF)"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Act: "act", Handler: h.UploadEvidence("complaints"), Summary: "Upload evidence to a complaint (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Act: "list", Handler: h.ListEvidence("complaints"), Summary: "A complaint's evidence, oldest first"},
 
 		// Disputes: claims
@@ -71,9 +80,9 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/claims/:id/actions", Obj: "claim", Act: "list", Handler: h.WorkflowActions("claims"), Summary: "What the caller may do to a claim now"},
 		{Method: "POST", Path: "/api/v1/claims/:id/actions/:name", Obj: "claim", Act: "act", Handler: h.WorkflowDo("claims"), Summary: "Take an action on a claim"},
 		{Method: "GET", Path: "/api/v1/claims/:id/timeline", Obj: "claim", Act: "list", Handler: h.WorkflowTimeline("claims"), Summary: "Every step of a claim, oldest first"},
-		{Method: "POST", Path: "/api/v1/claims/:id/messages", Obj: "claim", Act: "act", Handler: h.PostMessage("claims"), Summary: "Post a message on a claim"},
+		{Method: "POST", Path: "/api/v1/claims/:id/messages", Obj: "claim", Act: "act", Handler: h.PostMessage("claims"), Summary: "Post a message on a claim", PerUser: messagesPerMinute},
 		{Method: "GET", Path: "/api/v1/claims/:id/messages", Obj: "claim", Act: "list", Handler: h.ListMessages("claims"), Summary: "A claim's messages, oldest first"},
-		{Method: "POST", Path: "/api/v1/claims/:id/evidence", Obj: "claim", Act: "act", Handler: h.UploadEvidence("claims"), Summary: "Upload evidence to a claim (multipart, field file: JPEG, PNG, WebP or PDF)"},
+		{Method: "POST", Path: "/api/v1/claims/:id/evidence", Obj: "claim", Act: "act", Handler: h.UploadEvidence("claims"), Summary: "Upload evidence to a claim (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/api/v1/claims/:id/evidence", Obj: "claim", Act: "list", Handler: h.ListEvidence("claims"), Summary: "A claim's evidence, oldest first"},
 
 		// Disputes: arbitration cases
@@ -83,9 +92,9 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/:id/actions", Obj: "case", Act: "list", Handler: h.WorkflowActions("cases"), Summary: "What the caller may do to a case now"},
 		{Method: "POST", Path: "/api/v1/cases/:id/actions/:name", Obj: "case", Act: "act", Handler: h.WorkflowDo("cases"), Summary: "Take an action on a case"},
 		{Method: "GET", Path: "/api/v1/cases/:id/timeline", Obj: "case", Act: "list", Handler: h.WorkflowTimeline("cases"), Summary: "Every step of a case, oldest first"},
-		{Method: "POST", Path: "/api/v1/cases/:id/messages", Obj: "case", Act: "act", Handler: h.PostMessage("cases"), Summary: "Post a message on a case"},
+		{Method: "POST", Path: "/api/v1/cases/:id/messages", Obj: "case", Act: "act", Handler: h.PostMessage("cases"), Summary: "Post a message on a case", PerUser: messagesPerMinute},
 		{Method: "GET", Path: "/api/v1/cases/:id/messages", Obj: "case", Act: "list", Handler: h.ListMessages("cases"), Summary: "A case's messages, oldest first"},
-		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.UploadEvidence("cases"), Summary: "Upload evidence to a case (multipart, field file: JPEG, PNG, WebP or PDF)"},
+		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.UploadEvidence("cases"), Summary: "Upload evidence to a case (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "list", Handler: h.ListEvidence("cases"), Summary: "A case's evidence, oldest first"},
 		{Method: "GET", Path: "/api/v1/public/rulings", Obj: "ruling", Act: "read", Handler: h.PublicRulings, Summary: "Published awards, anonymised"},
 
@@ -145,7 +154,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/measures/:id/actions", Obj: "measure", Act: "list", Handler: h.WorkflowActions("measures"), Summary: "What the caller may do to a measure now"},
 		{Method: "POST", Path: "/api/v1/measures/:id/actions/:name", Obj: "measure", Act: "act", Handler: h.WorkflowDo("measures"), Summary: "Take an action on a measure"},
 		{Method: "GET", Path: "/api/v1/measures/:id/timeline", Obj: "measure", Act: "list", Handler: h.WorkflowTimeline("measures"), Summary: "Every step of a measure"},
-		{Method: "POST", Path: "/api/v1/measures/:id/evidence", Obj: "measure", Act: "act", Handler: h.UploadEvidence("measures"), Summary: "Upload proof of compliance (multipart, field file)"},
+		{Method: "POST", Path: "/api/v1/measures/:id/evidence", Obj: "measure", Act: "act", Handler: h.UploadEvidence("measures"), Summary: "Upload proof of compliance (multipart, field file)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/api/v1/measures/:id/evidence", Obj: "measure", Act: "list", Handler: h.ListEvidence("measures"), Summary: "A measure's files"},
 		{Method: "POST", Path: "/api/v1/handoffs", Obj: "handoff", Act: "create", Handler: h.HandOff, Summary: "Hand a case to a jurisdiction: opens an investigation"},
 		{Method: "GET", Path: "/api/v1/investigations", Obj: "investigation", Act: "list", Handler: h.ListInvestigations, Summary: "My jurisdiction's investigations"},
@@ -185,20 +194,20 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/complaints", Obj: "complaint", Act: "create", Handler: h.FileComplaintForm, Summary: "File a complaint (form)"},
 		{Method: "GET", Path: "/complaints/:id", Obj: "complaint", Act: "list", Handler: h.WorkflowPage("complaints"), Summary: "Complaint page"},
 		{Method: "POST", Path: "/complaints/:id/actions/:name", Obj: "complaint", Act: "act", Handler: h.WorkflowActionForm("complaints"), Summary: "Take an action on a complaint (form)"},
-		{Method: "POST", Path: "/complaints/:id/messages", Obj: "complaint", Act: "act", Handler: h.MessageForm("complaints"), Summary: "Post a message on a complaint (form)"},
-		{Method: "POST", Path: "/complaints/:id/evidence", Obj: "complaint", Act: "act", Handler: h.EvidenceForm("complaints"), Summary: "Upload evidence to a complaint (form)"},
+		{Method: "POST", Path: "/complaints/:id/messages", Obj: "complaint", Act: "act", Handler: h.MessageForm("complaints"), Summary: "Post a message on a complaint (form)", PerUser: messagesPerMinute},
+		{Method: "POST", Path: "/complaints/:id/evidence", Obj: "complaint", Act: "act", Handler: h.EvidenceForm("complaints"), Summary: "Upload evidence to a complaint (form)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/claims", Obj: "claim", Act: "list", Handler: h.ClaimsPage, Summary: "After-sales claims page: mine, my inbox"},
 		{Method: "GET", Path: "/claims/new", Obj: "claim", Act: "create", Handler: h.NewClaimPage, Summary: "After-sales claim form"},
 		{Method: "POST", Path: "/claims", Obj: "claim", Act: "create", Handler: h.FileClaimForm, Summary: "File an after-sales claim (form)"},
 		{Method: "GET", Path: "/claims/:id", Obj: "claim", Act: "list", Handler: h.WorkflowPage("claims"), Summary: "After-sales claim page"},
 		{Method: "POST", Path: "/claims/:id/actions/:name", Obj: "claim", Act: "act", Handler: h.WorkflowActionForm("claims"), Summary: "Take an action on a claim (form)"},
-		{Method: "POST", Path: "/claims/:id/messages", Obj: "claim", Act: "act", Handler: h.MessageForm("claims"), Summary: "Post a message on a claim (form)"},
-		{Method: "POST", Path: "/claims/:id/evidence", Obj: "claim", Act: "act", Handler: h.EvidenceForm("claims"), Summary: "Upload evidence to a claim (form)"},
+		{Method: "POST", Path: "/claims/:id/messages", Obj: "claim", Act: "act", Handler: h.MessageForm("claims"), Summary: "Post a message on a claim (form)", PerUser: messagesPerMinute},
+		{Method: "POST", Path: "/claims/:id/evidence", Obj: "claim", Act: "act", Handler: h.EvidenceForm("claims"), Summary: "Upload evidence to a claim (form)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/cases", Obj: "case", Act: "list", Handler: h.CasesPage, Summary: "Arbitration docket page"},
 		{Method: "GET", Path: "/cases/:id", Obj: "case", Act: "list", Handler: h.WorkflowPage("cases"), Summary: "Arbitration case page"},
 		{Method: "POST", Path: "/cases/:id/actions/:name", Obj: "case", Act: "act", Handler: h.WorkflowActionForm("cases"), Summary: "Take an action on a case (form)"},
-		{Method: "POST", Path: "/cases/:id/messages", Obj: "case", Act: "act", Handler: h.MessageForm("cases"), Summary: "Post a message on a case (form)"},
-		{Method: "POST", Path: "/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.EvidenceForm("cases"), Summary: "Upload evidence to a case (form)"},
+		{Method: "POST", Path: "/cases/:id/messages", Obj: "case", Act: "act", Handler: h.MessageForm("cases"), Summary: "Post a message on a case (form)", PerUser: messagesPerMinute},
+		{Method: "POST", Path: "/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.EvidenceForm("cases"), Summary: "Upload evidence to a case (form)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/rulings", Obj: "ruling", Act: "read", Handler: h.RulingsPage, Summary: "Published rulings page"},
 		{Method: "GET", Path: "/search", Obj: "search", Act: "read", Handler: h.SearchPage, Summary: "Search page: everything the caller may open"},
 		{Method: "GET", Path: "/stats", Obj: "stats", Act: "read", Handler: h.StatsPage, Summary: "Public statistics page: charts with their tables"},
@@ -233,7 +242,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/measures", Obj: "measure", Act: "list", Handler: h.MeasuresPage, Summary: "Measures page"},
 		{Method: "GET", Path: "/measures/:id", Obj: "measure", Act: "list", Handler: h.WorkflowPage("measures"), Summary: "A measure's page"},
 		{Method: "POST", Path: "/measures/:id/actions/:name", Obj: "measure", Act: "act", Handler: h.WorkflowActionForm("measures"), Summary: "Take an action on a measure (form)"},
-		{Method: "POST", Path: "/measures/:id/evidence", Obj: "measure", Act: "act", Handler: h.EvidenceForm("measures"), Summary: "Upload proof to a measure (form)"},
+		{Method: "POST", Path: "/measures/:id/evidence", Obj: "measure", Act: "act", Handler: h.EvidenceForm("measures"), Summary: "Upload proof to a measure (form)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/investigations", Obj: "investigation", Act: "list", Handler: h.InvestigationsPage, Summary: "My jurisdiction's investigations page"},
 		{Method: "GET", Path: "/investigations/:id", Obj: "investigation", Act: "list", Handler: h.WorkflowPage("investigations"), Summary: "An investigation's page"},
 		{Method: "POST", Path: "/investigations/:id/actions/:name", Obj: "investigation", Act: "act", Handler: h.WorkflowActionForm("investigations"), Summary: "Take an action on an investigation (form)"},

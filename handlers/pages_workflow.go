@@ -37,6 +37,8 @@ type workflowPage struct {
 	Links     []fact // label → href of linked records
 	Messages  []models.Message
 	Evidence  []models.Evidence
+	// TimelineNext and MessagesNext link to the next hundred steps or messages ("" for none).
+	TimelineNext, MessagesNext string
 	// CanMessage and CanUpload say whether the caller may add to the record now.
 	CanMessage, CanUpload bool
 	// Arbitrators to choose from, when an action appoints one.
@@ -56,12 +58,13 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	if err != nil {
 		return err
 	}
-	timeline, err := h.Engine.Timeline(ctx, u, kind, id)
+	// The page shows a hundred steps and messages at a time, each list with a link to the next.
+	timeline, timelineNext, err := h.Engine.Timeline(ctx, u, kind, id, models.Page{Limit: models.MaxPageLimit, Cursor: c.Query("timeline_cursor")})
 	if err != nil {
 		return err
 	}
 	all := models.Page{Limit: models.MaxPageLimit}
-	messages, _, err := h.Engine.Messages(ctx, u, kind, id, all)
+	messages, messagesNext, err := h.Engine.Messages(ctx, u, kind, id, models.Page{Limit: models.MaxPageLimit, Cursor: c.Query("messages_cursor")})
 	if err != nil {
 		return err
 	}
@@ -71,9 +74,10 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	}
 	st := rec.State()
 	p := workflowPage{Kind: kind, ID: id, Status: st.Status, Actions: actions, Timeline: timeline,
-		Messages: messages, Evidence: evidence,
-		CanMessage: h.Engine.CheckAttach(ctx, u, kind, id, "message") == nil,
-		CanUpload:  h.Engine.CheckAttach(ctx, u, kind, id, "evidence") == nil}
+		Messages: messages, Evidence: evidence, TimelineNext: nextPage(c, "timeline_cursor", timelineNext),
+		MessagesNext: nextPage(c, "messages_cursor", messagesNext),
+		CanMessage:   h.Engine.CheckAttach(ctx, u, kind, id, "message") == nil,
+		CanUpload:    h.Engine.CheckAttach(ctx, u, kind, id, "evidence") == nil}
 	names := make([]string, 0, len(st.Deadlines))
 	for name := range st.Deadlines {
 		names = append(names, name)
@@ -111,6 +115,17 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	}
 	return render(c, status, "workflow", "kind."+kind, fiber.Map{"Record": p, "Errors": errs, "Failed": failed,
 		"Jurisdictions": jurisdictionCodes})
+}
+
+// nextPage is this page's address with the list's cursor moved on, or "" when the list ended.
+func nextPage(c *fiber.Ctx, param string, next *string) string {
+	if next == nil {
+		return ""
+	}
+	q := url.Values{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { q.Set(string(k), string(v)) })
+	q.Set(param, *next)
+	return c.Path() + "?" + q.Encode()
 }
 
 // LocalTime shows a time in Hangzhou's zone (the template function "local").

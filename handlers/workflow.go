@@ -68,13 +68,17 @@ func (h *Handlers) WorkflowDo(kind string) fiber.Handler {
 // WorkflowTimeline answers GET /{kind}/{id}/timeline, oldest first.
 func (h *Handlers) WorkflowTimeline(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx, cancel := ctx(c)
-		defer cancel()
-		events, err := h.Engine.Timeline(ctx, currentUser(c), kind, c.Params("id"))
+		p, err := page(c)
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"items": events, "next_cursor": nil})
+		ctx, cancel := ctx(c)
+		defer cancel()
+		events, next, err := h.Engine.Timeline(ctx, currentUser(c), kind, c.Params("id"), p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listOf(events, next))
 	}
 }
 

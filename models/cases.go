@@ -112,6 +112,15 @@ func CreateCaseTx(tx *gorm.DB, actor Actor, c *ArbitrationCase, notify []Recipie
 	return err
 }
 
+// HasObjected says whether the side (relation) of a case has objected to this arbitrator before.
+func (s *Store) HasObjected(ctx context.Context, caseID, relation, arbitratorID string) (bool, error) {
+	var objected bool
+	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM workflow_events WHERE kind = 'cases' AND record_id = ?
+		AND action = 'object_to_arbitrator' AND relation = ? AND payload->>'arbitrator_id' = ?)`, caseID, relation, arbitratorID).
+		Scan(&objected).Error
+	return objected, err
+}
+
 // CaseByID loads one case.
 func (s *Store) CaseByID(ctx context.Context, id string) (*ArbitrationCase, error) {
 	return byID[ArbitrationCase](ctx, s.db, id)

@@ -165,12 +165,23 @@ func recordStep(tx *gorm.DB, kind, id string, actor Actor, relation, action, fro
 	return nil
 }
 
-// Timeline lists a record's steps, oldest first.
-func (s *Store) Timeline(ctx context.Context, kind, id string) ([]WorkflowEvent, error) {
+// Timeline pages through a record's steps, oldest first.
+func (s *Store) Timeline(ctx context.Context, kind, id string, page Page) ([]WorkflowEvent, *string, error) {
+	after := int64(0)
+	if page.Cursor != "" {
+		var err error
+		if after, err = strconv.ParseInt(page.Cursor, 10, 64); err != nil {
+			return nil, nil, Invalid(FieldError{Field: "cursor", Rule: "cursor"})
+		}
+	}
 	var events []WorkflowEvent
 	err := s.db.WithContext(ctx).Raw(`SELECT id, kind, record_id, action, actor_id, relation, from_state, to_state,
-		payload::text AS payload, at FROM workflow_events WHERE kind = ? AND record_id = ? ORDER BY id`, kind, id).Scan(&events).Error
-	return events, err
+		payload::text AS payload, at FROM workflow_events WHERE kind = ? AND record_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		kind, id, after, page.Limit+1).Scan(&events).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	return pageOf(events, page.Limit, func(e WorkflowEvent) string { return strconv.FormatInt(e.ID, 10) })
 }
 
 // Notification is a notice that a record needs the recipient's attention.

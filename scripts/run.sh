@@ -31,7 +31,14 @@ echo "run: building $bin" >&2
 go build -o "$bin" .
 
 "$bin" migrate
-"$bin" seed
+# Demo data and demo accounts (an admin among them, with a published password) only when asked
+# for, which is the default of `make run`; PORTAL_DEMO=0 gives a blank installation whose admin
+# comes from PORTAL_ADMIN_EMAIL and PORTAL_ADMIN_PASSWORD.
+if [[ "${PORTAL_DEMO:-1}" != "0" ]]; then
+	"$bin" seed
+elif [[ -z "${PORTAL_ADMIN_EMAIL:-}" ]]; then
+	echo "run: PORTAL_DEMO=0 and no PORTAL_ADMIN_EMAIL: nobody can sign in as an administrator" >&2
+fi
 
 # Not exec: the shell has to outlive the server to run the EXIT trap. Job control (set -m)
 # puts the server in its own process group, so a terminal Ctrl-C reaches only this shell and

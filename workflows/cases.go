@@ -122,9 +122,20 @@ var caseFlow = &Workflow{
 			}},
 		{Name: "object_to_arbitrator", From: []string{"tribunal_formed"}, To: "defence_filed",
 			// After the arbitrator's disclosure a party may object; the secretary appoints again.
+			// Each side objects to one arbitrator once: objections cannot stall a case for ever.
 			Payload: func() any { return &reasonPayload{} },
 			Effect: func(s *Step) error {
 				c := caseOf(s)
+				if c.ArbitratorID != nil {
+					objected, err := s.Store.HasObjected(s.Ctx, c.ID, s.Transition.Relation, *c.ArbitratorID)
+					if err != nil {
+						return err
+					}
+					if objected {
+						return models.Errorf(models.ECONFLICT, "already_objected")
+					}
+					s.Transition.Payload = map[string]any{"reason": s.Payload.(*reasonPayload).Reason, "arbitrator_id": *c.ArbitratorID}
+				}
 				s.Set("arbitrator_id", nil)
 				s.StopDeadlines("award_by")
 				if c.ArbitratorID != nil {

@@ -331,11 +331,11 @@ func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id st
 }
 
 // Timeline lists the steps of a record the user may see.
-func (e *Engine) Timeline(ctx context.Context, u *models.User, kind, id string) ([]models.WorkflowEvent, error) {
+func (e *Engine) Timeline(ctx context.Context, u *models.User, kind, id string, page models.Page) ([]models.WorkflowEvent, *string, error) {
 	if _, _, err := e.Open(ctx, u, kind, id); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return e.store.Timeline(ctx, kind, id)
+	return e.store.Timeline(ctx, kind, id, page)
 }
 
 // DeadlineArgs asks for a deadline's timeout action to be applied when it falls.
