@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/hzcbec/portal/models/clock"
 )
 
 // Issue 12, smaller points: a product category that a spreadsheet would run as a formula is
@@ -227,4 +230,32 @@ func TestOneObjectionPerSideAndArbitrator(t *testing.T) {
 	otherID, _ := newArbitrator(t, ts, "objected-"+randomSuffix(t)+"@example.com", nil)
 	caseAct(t, ts, arbitrator, id, "appoint", map[string]any{"arbitrator_id": otherID}, 200)
 	caseAct(t, ts, merchant, id, "object_to_arbitrator", objection, 200) // another arbitrator, once
+}
+
+// Issue 12, smaller points: any inspector could order measures against, or list, a party of any
+// district. An inspector acts on the parties of their own district, parties of no Hangzhou
+// district, and those whose case another district handed to theirs.
+func TestInspectorsActOnTheirOwnDistrictsParties(t *testing.T) {
+	ts := startServer(t, nil)
+	xihu, binjiang := ts.token(t, "inspector"), otherInspector(t, ts, "330108")
+	party := ts.created(t, "/api/v1/parties", binjiang, map[string]any{"kind": "merchant", "name": "滨江示例商户 " + randomSuffix(t),
+		"country": "CN", "jurisdiction": "330108"})["id"].(string)
+	measure := map[string]any{"kind": "recall", "target_party_id": party, "deadline": clock.Day(time.Now().AddDate(0, 0, 10)), "basis": "召回"}
+	listing := map[string]any{"party_id": party, "reason": "多次销售不合格产品"}
+	if r := ts.do(t, "POST", "/api/v1/measures", xihu, measure); r.Status != 403 {
+		t.Fatalf("a Xihu inspector orders a measure against a Binjiang party: %d %s", r.Status, r.Body)
+	}
+	if r := ts.do(t, "POST", "/api/v1/negative-list", xihu, listing); r.Status != 403 {
+		t.Fatalf("a Xihu inspector lists a Binjiang party: %d %s", r.Status, r.Body)
+	}
+	// Handing the case to oneself gives no power; Binjiang handing it to Xihu does.
+	handoff := map[string]any{"subject_type": "party", "subject_id": party, "jurisdiction": "330106", "reason": "属地查处"}
+	ts.created(t, "/api/v1/handoffs", xihu, handoff)
+	if r := ts.do(t, "POST", "/api/v1/measures", xihu, measure); r.Status != 403 {
+		t.Fatalf("after handing the case to itself: %d", r.Status)
+	}
+	ts.created(t, "/api/v1/handoffs", binjiang, handoff)
+	ts.created(t, "/api/v1/measures", xihu, measure)
+	ts.created(t, "/api/v1/measures", binjiang, measure)
+	ts.created(t, "/api/v1/negative-list", binjiang, listing)
 }

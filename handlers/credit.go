@@ -84,7 +84,7 @@ func (h *Handlers) ListParty(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	entry, err := h.Store.ListParty(ctx, actor(c), in.PartyID, in.Reason)
+	entry, err := h.Store.ListParty(ctx, actor(c), currentUser(c).Jurisdiction, in.PartyID, in.Reason)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (h *Handlers) ListPartyForm(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	if _, err := h.Store.ListParty(ctx, actor(c), form.PartyID, form.Reason); err != nil {
+	if _, err := h.Store.ListParty(ctx, actor(c), currentUser(c).Jurisdiction, form.PartyID, form.Reason); err != nil {
 		return h.formRefused(c, err, func(fields map[string]string, msg string) error {
 			if form.PartyID == "" {
 				return err // not sent from a credit page: there is no page to show it on

@@ -89,8 +89,9 @@ func enterNegativeList(tx *gorm.DB, actor Actor, partyID, basis, reason string) 
 	return audit(tx, actor, "negative_list.enter", "party", partyID, nil, map[string]any{"entry_id": e.ID, "basis": basis, "reason": reason})
 }
 
-// ListParty puts a party on the negative list by an inspector's decision.
-func (s *Store) ListParty(ctx context.Context, actor Actor, partyID, reason string) (*NegativeListEntry, error) {
+// ListParty puts a party on the negative list by the decision of an inspector of jurisdiction
+// (MayActOnParty).
+func (s *Store) ListParty(ctx context.Context, actor Actor, jurisdiction *string, partyID, reason string) (*NegativeListEntry, error) {
 	reason = strings.TrimSpace(reason)
 	var fields []FieldError
 	if partyID == "" {
@@ -104,6 +105,9 @@ func (s *Store) ListParty(ctx context.Context, actor Actor, partyID, reason stri
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := allExist(tx, "parties", []string{partyID}, "party_id"); err != nil {
+			return err
+		}
+		if err := mayActOnParty(tx, partyID, jurisdiction); err != nil {
 			return err
 		}
 		return enterNegativeList(tx, actor, partyID, "decision", reason)

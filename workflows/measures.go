@@ -132,6 +132,9 @@ func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.New
 		}
 		target = merchant
 	}
+	if err := e.store.MayActOnParty(ctx, target, u.Jurisdiction); err != nil {
+		return nil, err
+	}
 	m := &models.Measure{Kind: in.Kind, AlertID: in.AlertID, TargetPartyID: target, ListingID: in.ListingID,
 		Deadline: in.DueBy(), Basis: in.Basis,
 		WorkflowState: models.WorkflowState{Status: "issued", Jurisdiction: *u.Jurisdiction,
