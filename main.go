@@ -107,7 +107,16 @@ func openStore(ctx context.Context, cfg app.Config) (*models.Store, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set: `make run` starts a private Postgres, or point DATABASE_URL at one")
 	}
-	return models.Open(ctx, cfg.DatabaseURL, nil)
+	key, err := app.LoadAuditKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	store, err := models.Open(ctx, cfg.DatabaseURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	store.SetAuditKey(key)
+	return store, nil
 }
 
 func migrate(ctx context.Context, cfg app.Config) error {
@@ -204,8 +213,12 @@ func auditVerify(ctx context.Context, cfg app.Config) error {
 		return err
 	}
 	if !v.Verified {
-		return fmt.Errorf("audit trail broken at record %d (%d records read)", *v.FirstBroken, v.Records)
+		at := "its end"
+		if v.FirstBroken != nil {
+			at = fmt.Sprintf("record %d", *v.FirstBroken)
+		}
+		return fmt.Errorf("audit trail broken at %s (%s; %d records read, %d checkpoints checked)", at, v.Problem, v.Records, v.Checkpoints)
 	}
-	fmt.Printf("audit trail verified: %d records, chain intact\n", v.Records)
+	fmt.Printf("audit trail verified: %d records, chain intact, %d signed checkpoints agree\n", v.Records, v.Checkpoints)
 	return nil
 }

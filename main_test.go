@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,6 +83,50 @@ func TestCommandLine(t *testing.T) {
 	err = run(ctx, []string{"audit", "verify"})
 	if err == nil || !strings.Contains(err.Error(), "broken at record") {
 		t.Fatalf("verify after deleting a record: %v", err)
+	}
+}
+
+// Issue 12, seen 4: the portal connected as the tables' owner could add a backdated record with
+// any actor, and it was linked and verified. A backdated INSERT is refused; one made by the owner
+// with the triggers off is found by `portal audit verify` against the signed checkpoints.
+func TestAuditVerifyFindsABackdatedRecord(t *testing.T) {
+	dsn := testdb.New(t)
+	t.Setenv("DATABASE_URL", dsn)
+	t.Setenv("PORTAL_DATA_DIR", t.TempDir()) // the signing key is kept here, outside the database
+	ctx := context.Background()
+	if err := run(ctx, []string{"seed"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"audit", "verify"}); err != nil {
+		t.Fatalf("verify a fresh trail: %v", err)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	backdated := `INSERT INTO audit_records (at, actor_id, action, object_type, object_id, after)
+		VALUES (now() - interval '90 days', 'admin', 'negative_list.confirm', 'party', 'demo-merchant', '{}')`
+	if _, err := db.Exec(backdated); err == nil || !strings.Contains(err.Error(), "set by the database") {
+		t.Fatalf("a backdated insert: %v, want it refused", err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("SET LOCAL session_replication_role = replica"); err != nil {
+		t.Fatal(err)
+	}
+	var forged int64
+	if err := tx.QueryRow(backdated + " RETURNING id").Scan(&forged); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	err = run(ctx, []string{"audit", "verify"})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("broken at record %d (backdated", forged)) {
+		t.Fatalf("verify after the owner's backdated insert %d: %v", forged, err)
 	}
 
 	if err := run(ctx, []string{"frobnicate"}); err == nil {

@@ -36,6 +36,9 @@ type Config struct {
 	// TrustedProxies are the addresses (or CIDR ranges) of the reverse proxies whose
 	// X-Forwarded-For names the client; nobody else's is believed.
 	TrustedProxies []string // PORTAL_TRUSTED_PROXIES
+	// AuditKey signs the audit log's checkpoints (a note signing key); empty: the key kept in
+	// the data folder, made on first use. Portals sharing a database must share it.
+	AuditKey string // PORTAL_AUDIT_KEY
 	// Clock is the portal's one "now" (models/clock): the machine's unless a test sets another.
 	Clock clock.Clock
 }
@@ -51,6 +54,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SearchIndex:         getenv("PORTAL_SEARCH_INDEX"),
 		AdminEmail:          getenv("PORTAL_ADMIN_EMAIL"),
 		AdminPassword:       getenv("PORTAL_ADMIN_PASSWORD"),
+		AuditKey:            getenv("PORTAL_AUDIT_KEY"),
 		LogLevel:            or(getenv("PORTAL_LOG_LEVEL"), "info"),
 		DefaultJurisdiction: or(getenv("PORTAL_DEFAULT_JURISDICTION"), "330102"),
 		Holidays:            map[string]bool{},

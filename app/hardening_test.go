@@ -3,12 +3,15 @@ package app_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/hzcbec/portal/models"
 	"github.com/hzcbec/portal/models/clock"
 )
 
@@ -258,4 +261,34 @@ func TestInspectorsActOnTheirOwnDistrictsParties(t *testing.T) {
 	ts.created(t, "/api/v1/measures", xihu, measure)
 	ts.created(t, "/api/v1/measures", binjiang, measure)
 	ts.created(t, "/api/v1/negative-list", binjiang, listing)
+}
+
+// Issue 12: the audit log publishes signed checkpoints, and an admin gets an inclusion proof of
+// any record that anyone with the published key can check.
+func TestAuditCheckpointAndInclusionProof(t *testing.T) {
+	ts := startServer(t, nil)
+	admin := ts.token(t, "admin")
+	fileComplaint(t, ts, ts.token(t, "consumer"))
+	v := ts.do(t, "GET", "/api/v1/admin/audit?verify=true&limit=1", admin, nil).json(t)
+	if v["verified"] != true || v["checkpoints"].(float64) < 1 {
+		t.Fatalf("verification: %v", v)
+	}
+	cp := ts.do(t, "GET", "/api/v1/public/audit/checkpoint", "", nil)
+	if cp.Status != 200 || !strings.HasPrefix(cp.Header.Get("Content-Type"), "text/plain") ||
+		!strings.HasPrefix(string(cp.Body), models.AuditOrigin+"\n") || !strings.Contains(string(cp.Body), "\n\n— ") {
+		t.Fatalf("checkpoint: %d %s", cp.Status, cp.Body)
+	}
+	key := ts.do(t, "GET", "/api/v1/public/audit/key", "", nil)
+	id := int64(v["items"].([]any)[0].(map[string]any)["id"].(float64))
+	r := ts.do(t, "GET", fmt.Sprintf("/api/v1/admin/audit/%d/proof", id), admin, nil)
+	if r.Status != 200 {
+		t.Fatalf("proof: %d %s", r.Status, r.Body)
+	}
+	var proof models.AuditProof
+	if err := json.Unmarshal(r.Body, &proof); err != nil {
+		t.Fatal(err)
+	}
+	if err := models.CheckAuditProof(&proof, string(key.Body)); err != nil {
+		t.Fatalf("the proof does not check with the published key: %v\n%s", err, r.Body)
+	}
 }

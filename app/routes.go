@@ -59,6 +59,9 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/admin/policies", Obj: "policy", Act: "read", Handler: h.ListPolicies, Summary: "The access policy"},
 		{Method: "POST", Path: "/api/v1/admin/policies", Obj: "policy", Act: "create", Handler: h.AddPolicy, Summary: "Add an access rule"},
 		{Method: "DELETE", Path: "/api/v1/admin/policies", Obj: "policy", Act: "delete", Handler: h.DeletePolicy, Summary: "Remove an access rule"},
+		{Method: "GET", Path: "/api/v1/admin/audit/:id/proof", Obj: "audit", Act: "read", Handler: h.AuditProof, Summary: "An inclusion proof of an audit record against the newest signed checkpoint that covers it"},
+		{Method: "GET", Path: "/api/v1/public/audit/checkpoint", Obj: "audit_log", Act: "read", Handler: h.AuditCheckpoint, Summary: "The latest signed checkpoint of the audit log (text/plain, C2SP signed note)"},
+		{Method: "GET", Path: "/api/v1/public/audit/key", Obj: "audit_log", Act: "read", Handler: h.AuditVerifierKey, Summary: "The public key the audit log's checkpoints are signed with (note verifier key)"},
 		{Method: "GET", Path: "/api/v1/admin/audit", Obj: "audit", Act: "read", Handler: h.Audit, Summary: "The audit trail; ?verify=true walks the hash chain"},
 
 		// Disputes: complaints

@@ -57,6 +57,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	key, err := LoadAuditKey(cfg)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	store.SetAuditKey(key)
 	s := &Server{cfg: cfg, store: store}
 	if err := s.init(ctx); err != nil {
 		store.Close()

@@ -48,6 +48,9 @@ func startServerAt(t testing.TB, env map[string]string, clk clock.Clock) *testSe
 	if env["PORTAL_DATA_DIR"] == "" {
 		env["PORTAL_DATA_DIR"] = t.TempDir() // evidence files of this server only
 	}
+	if env["PORTAL_AUDIT_KEY"] == "" {
+		env["PORTAL_AUDIT_KEY"] = testAuditKey // servers sharing a database sign its log with one key
+	}
 	ownIndex := env["PORTAL_SEARCH_INDEX"] == ""
 	if ownIndex {
 		// The database's own search index: servers sharing a database share it, no others.
@@ -202,3 +205,12 @@ func (ts *testServer) send(t testing.TB, req *http.Request) response {
 	}
 	return response{Status: res.StatusCode, Header: res.Header, Body: body}
 }
+
+// testAuditKey signs the audit checkpoints of every test server.
+var testAuditKey = func() string {
+	k, err := models.GenerateAuditKey()
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()

@@ -79,6 +79,21 @@ func (h Hash) MarshalJSON() ([]byte, error) {
 	return json.Marshal(hex.EncodeToString(h))
 }
 
+// UnmarshalJSON reads a digest written in hex (or null).
+func (h *Hash) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == nil {
+		*h = nil
+		return nil
+	}
+	d, err := hex.DecodeString(*s)
+	*h = d
+	return err
+}
+
 // Value writes a bytea (a plain []byte argument would be spread into a list by GORM).
 func (h Hash) Value() (driver.Value, error) {
 	if h == nil {
@@ -113,7 +128,6 @@ var genesisHash = make(Hash, sha256.Size)
 // before and after are summaries (nil when there is none), marshalled as JSON. The record is
 // linked into the hash chain after commit, by LinkAudit, so writes do not queue behind each other.
 func audit(tx *gorm.DB, actor Actor, action, objectType, objectID string, before, after any) error {
-	at := tx.NowFunc()
 	b, err := summary(before)
 	if err != nil {
 		return err
@@ -122,8 +136,9 @@ func audit(tx *gorm.DB, actor Actor, action, objectType, objectID string, before
 	if err != nil {
 		return err
 	}
-	return tx.Exec(`INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, at, actor.UserID, action, objectType, objectID, nullJSON(b), nullJSON(a)).Error
+	// The time is the database's (audit_records_stamp), never the writer's.
+	return tx.Exec(`INSERT INTO audit_records (actor_id, action, object_type, object_id, before, after)
+		VALUES (?, ?, ?, ?, ?, ?)`, actor.UserID, action, objectType, objectID, nullJSON(b), nullJSON(a)).Error
 }
 
 // linkBatch is how many records one statement of LinkAudit links.
@@ -191,6 +206,10 @@ func (s *Store) linkAuditBatch(ctx context.Context, wait bool) (int, error) {
 		if res.RowsAffected == 1 {
 			prev, seq = last.Hash, last.ChainSeq
 		}
+		if err := s.catchUpTree(tx, seq); err != nil {
+			return err
+		}
+		first := seq
 		// Array literals: numbers, and the digests in hex.
 		ids, seqs, prevs, hashes := make(TextList, len(recs)), make(TextList, len(recs)), make(TextList, len(recs)), make(TextList, len(recs))
 		for i := range recs {
@@ -203,9 +222,16 @@ func (s *Store) linkAuditBatch(ctx context.Context, wait bool) (int, error) {
 			prev = r.Hash
 		}
 		n = len(recs)
-		return tx.Exec(`UPDATE audit_records a SET chain_seq = l.seq, prev_hash = decode(l.prev, 'hex'), hash = decode(l.hash, 'hex')
+		if err := tx.Exec(`UPDATE audit_records a SET chain_seq = l.seq, prev_hash = decode(l.prev, 'hex'), hash = decode(l.hash, 'hex')
 			FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS l (id, seq, prev, hash) WHERE a.id = l.id`,
-			ids, seqs, prevs, hashes).Error
+			ids, seqs, prevs, hashes).Error; err != nil {
+			return err
+		}
+		chain := make([]Hash, len(recs))
+		for i := range recs {
+			chain[i] = recs[i].Hash
+		}
+		return s.growTree(tx, first, chain, false)
 	})
 	if errors.Is(err, errSequencerBusy) {
 		return 0, nil
@@ -239,21 +265,35 @@ func (r *AuditRecord) computeHash() Hash {
 	return h.Sum(nil)
 }
 
-// AuditVerification is the result of walking the chain.
+// AuditVerification is the result of walking the chain and checking the log's checkpoints.
 type AuditVerification struct {
 	Verified    bool   `json:"verified"`
 	Records     int64  `json:"records"`
 	FirstBroken *int64 `json:"first_broken"`
+	// Problem says what is wrong at FirstBroken: "chain" (its content, link or place), "tree"
+	// (the stored tree), "checkpoint_signature", "checkpoint_root" (a record before a signed
+	// checkpoint was changed, removed or put in), "records_removed" (the log is shorter than a
+	// checkpoint says), "backdated" (dated before the checkpoint that preceded its place).
+	Problem string `json:"problem,omitempty"`
+	// Checkpoints is how many signed checkpoints were checked.
+	Checkpoints int `json:"checkpoints"`
 }
 
-// VerifyAudit links what is waiting (LinkAudit), then walks the whole chain in its order and
-// names the first record whose content, link or place no longer matches its hash.
+// VerifyAudit links what is waiting (LinkAudit) and signs a checkpoint of the whole log, then
+// walks the chain in its order and checks the log against every checkpoint (checkLog), naming
+// the first record at fault.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 	const batch = 1000
 	var out AuditVerification
 	if _, err := s.LinkAudit(ctx); err != nil {
 		return out, err
 	}
+	if err := s.CheckpointAudit(ctx, true); err != nil {
+		return out, err
+	}
+	var chain []Hash
+	var times []time.Time
+	var ids []int64
 	prev := genesisHash
 	var after int64
 	for {
@@ -269,14 +309,20 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 			out.Records++
 			if *r.ChainSeq != after+1 || !bytes.Equal(r.PrevHash, prev) || !bytes.Equal(r.Hash, r.computeHash()) {
 				id := r.ID
-				out.FirstBroken = &id
+				out.FirstBroken, out.Problem = &id, "chain"
 				return out, nil
 			}
 			prev = r.Hash
 			after = *r.ChainSeq
+			chain, times, ids = append(chain, r.Hash), append(times, r.At), append(ids, r.ID)
 		}
 		if len(recs) < batch {
-			out.Verified = true
+			broken, problem, checkpoints, err := s.checkLog(ctx, chain, times, ids)
+			if err != nil {
+				return out, err
+			}
+			out.FirstBroken, out.Problem, out.Checkpoints = broken, problem, checkpoints
+			out.Verified = problem == ""
 			return out, nil
 		}
 	}

@@ -224,3 +224,105 @@ func TestAuditSequencerGivesWay(t *testing.T) {
 		t.Fatalf("with the lock free: linked %d, %v", n, err)
 	}
 }
+
+// keyedStore is a store of its own database whose audit log is signed.
+func keyedStore(t *testing.T) *models.Store {
+	t.Helper()
+	s, err := models.Open(context.Background(), testdb.New(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	skey, err := models.GenerateAuditKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := models.NewAuditKey(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetAuditKey(key)
+	return s
+}
+
+// Issue 12, seen 4: a backdated INSERT with any actor was linked within a second and verified.
+// A record's time is the database's now: an INSERT that names one is refused; and one made by
+// the tables' owner with the trigger off is found by verification, as is a log cut short.
+func TestAuditLogFindsWhatIsDoneBehindThePortalsBack(t *testing.T) {
+	ctx := context.Background()
+	s := keyedStore(t)
+	for _, e := range []string{"log1@example.com", "log2@example.com", "log3@example.com"} {
+		newUser(t, s, e)
+	}
+	v, err := s.VerifyAudit(ctx)
+	if err != nil || !v.Verified || v.Checkpoints < 1 {
+		t.Fatalf("an untouched log: %+v %v", v, err)
+	}
+	backdated := `INSERT INTO audit_records (at, actor_id, action, object_type, object_id, after)
+		VALUES (now() - interval '30 days', 'some-inspector', 'measures.verify', 'measures', 'm-1', '{}')`
+	if err := s.Gorm().Exec(backdated).Error; err == nil || !strings.Contains(err.Error(), "set by the database") {
+		t.Fatalf("a backdated insert: %v, want it refused", err)
+	}
+	var forged int64
+	err = s.Gorm().Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
+			return err
+		}
+		return tx.Raw(backdated + " RETURNING id").Scan(&forged).Error
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err = s.VerifyAudit(ctx)
+	if err != nil || v.Verified || v.Problem != "backdated" || v.FirstBroken == nil || *v.FirstBroken != forged {
+		t.Fatalf("after the owner's backdated insert %d: %+v %v", forged, v, err)
+	}
+}
+
+func TestAuditLogFindsRecordsRemovedAtItsEnd(t *testing.T) {
+	ctx := context.Background()
+	s := keyedStore(t)
+	for _, e := range []string{"cut1@example.com", "cut2@example.com"} {
+		newUser(t, s, e)
+	}
+	if v, err := s.VerifyAudit(ctx); err != nil || !v.Verified {
+		t.Fatalf("an untouched log: %+v %v", v, err)
+	}
+	err := s.Gorm().Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
+			return err
+		}
+		return tx.Exec(`DELETE FROM audit_records WHERE chain_seq = (SELECT max(chain_seq) FROM audit_records)`).Error
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The chain that is left is whole; only the signed checkpoint knows a record is gone.
+	if v, err := s.VerifyAudit(ctx); err != nil || v.Verified || v.Problem != "records_removed" {
+		t.Fatalf("after removing the last record: %+v %v", v, err)
+	}
+}
+
+// An inclusion proof from the log checks against the signed checkpoint's root.
+func TestAuditInclusionProof(t *testing.T) {
+	ctx := context.Background()
+	s := keyedStore(t)
+	u := newUser(t, s, "proof@example.com")
+	newUser(t, s, "proof2@example.com")
+	if v, err := s.VerifyAudit(ctx); err != nil || !v.Verified {
+		t.Fatalf("%+v %v", v, err)
+	}
+	var id int64
+	s.Gorm().Raw(`SELECT id FROM audit_records WHERE action = 'user.create' AND object_id = ?`, u.ID).Scan(&id)
+	p, err := s.ProveAuditRecord(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.CheckAuditProof(p, s.AuditKey().VerifierKey); err != nil {
+		t.Fatalf("the proof does not check: %v (%+v)", err, p)
+	}
+	p.Index++
+	if models.CheckAuditProof(p, s.AuditKey().VerifierKey) == nil {
+		t.Fatal("a proof for another place checks")
+	}
+}

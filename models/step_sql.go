@@ -24,7 +24,7 @@ import (
 type stepWrite struct {
 	Kind, Action, Relation, From, To string
 	Actor                            Actor
-	At                               time.Time // the portal's now: the step's, the notices' and the audit record's time
+	At                               time.Time // the portal's now: the step's and the notices' time (the audit record's is the database's)
 	Payload                          any       // the timeline entry's payload; nil is {}
 	Notify                           []Recipient
 	// AuditBefore and AuditAfter are the audit record's summaries; AuditAfterSQL, when set, is
@@ -68,7 +68,7 @@ step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relatio
 notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event, created_at)
 	SELECT n.type, n.id, ?, rec.id, ?, ?::timestamptz FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id))`)
 	}
-	args = append(args, at, w.Actor.UserID, w.Kind+"."+w.Action, w.Kind, nullJSON(before))
+	args = append(args, w.Actor.UserID, w.Kind+"."+w.Action, w.Kind, nullJSON(before))
 	afterSQL := "?::json"
 	if w.AuditAfterSQL != "" {
 		afterSQL = w.AuditAfterSQL
@@ -77,8 +77,8 @@ notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, recor
 		args = append(args, nullJSON(after))
 	}
 	q.WriteString(`,
-audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
-	SELECT ?::timestamptz, ?, ?, ?, id, ?::json, ` + afterSQL + ` FROM rec)
+audited AS (INSERT INTO audit_records (actor_id, action, object_type, object_id, before, after)
+	SELECT ?, ?, ?, id, ?::json, ` + afterSQL + ` FROM rec)
 SELECT * FROM rec`)
 	return q.String(), args, nil
 }

@@ -26,6 +26,7 @@ type Store struct {
 	pool        *pgxpool.Pool
 	credentials *credentialCache // recently served tokens and sessions (credentials.go)
 	clock       clock.Clock
+	auditKey    *AuditKey // signs the audit log's checkpoints (audit_log.go); nil: none are signed
 }
 
 // Now is the present by the portal's clock: every "now" of the models (and of the workflows

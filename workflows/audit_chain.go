@@ -26,10 +26,13 @@ type AuditChainWorker struct {
 	store *models.Store
 }
 
-// Work links every record that is waiting, unless another sequencer is at it.
+// Work links every record that is waiting, unless another sequencer is at it, and signs a
+// checkpoint of the log when it has grown (every checkpointEvery at most).
 func (w *AuditChainWorker) Work(ctx context.Context, _ *river.Job[AuditChainArgs]) error {
-	_, err := w.store.LinkAuditIfFree(ctx)
-	return err
+	if _, err := w.store.LinkAuditIfFree(ctx); err != nil {
+		return err
+	}
+	return w.store.CheckpointAudit(ctx, false)
 }
 
 // auditChainJob runs the worker every second; a run that finds another still linking ends at

@@ -34,8 +34,8 @@ step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relatio
     SELECT 'complaints', id, 'file', complainant_id, 'complainant', '', 'filed', '{}'::jsonb FROM rec),
 notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
     SELECT n.type, n.id, 'complaints', rec.id, 'file' FROM rec, (VALUES ('party', 'demo-merchant')) AS n(type, id)),
-audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
-    SELECT now(), complainant_id, 'complaints.file', 'complaints', id, NULL::json,
+audited AS (INSERT INTO audit_records (actor_id, action, object_type, object_id, before, after)
+    SELECT complainant_id, 'complaints.file', 'complaints', id, NULL::json,
         json_build_object('amount', rec.amount::text, 'category', rec.category, 'currency', rec.currency,
             'number', rec.number, 'respondent_id', rec.respondent_id) FROM rec)
 SELECT id AS id FROM rec \gset

@@ -23,7 +23,7 @@ step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relatio
         '{"remedy":"refund","amount":"129.90","message":"全额退款"}'::jsonb FROM rec),
 notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event)
     SELECT n.type, n.id, 'complaints', rec.id, 'respond' FROM rec, (VALUES ('user', ':c_complainant_id')) AS n(type, id)),
-audited AS (INSERT INTO audit_records (at, actor_id, action, object_type, object_id, before, after)
-    SELECT now(), 'demo-merchant-user', 'complaints.respond', 'complaints', id, '{"status":"filed","version":1}'::json,
+audited AS (INSERT INTO audit_records (actor_id, action, object_type, object_id, before, after)
+    SELECT 'demo-merchant-user', 'complaints.respond', 'complaints', id, '{"status":"filed","version":1}'::json,
         '{"payload":{"remedy":"refund","amount":"129.90","message":"全额退款"},"status":"offered","version":2}'::json FROM rec)
 SELECT * FROM rec;
