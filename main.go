@@ -19,6 +19,7 @@ import (
 	"github.com/hzcbec/portal/app"
 	"github.com/hzcbec/portal/migrations"
 	"github.com/hzcbec/portal/models"
+	"github.com/jackc/pgx/v5"
 )
 
 const usage = `usage: portal <command>
@@ -107,12 +108,13 @@ func openStore(ctx context.Context, cfg app.Config) (*models.Store, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set: `make run` starts a private Postgres, or point DATABASE_URL at one")
 	}
-	key, err := app.LoadAuditKey(cfg)
+	store, err := models.Open(ctx, cfg.DatabaseURL, nil)
 	if err != nil {
 		return nil, err
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, nil)
+	key, err := app.LoadAuditKey(cfg, func() (bool, error) { return store.AuditSigned(ctx) })
 	if err != nil {
+		store.Close()
 		return nil, err
 	}
 	store.SetAuditKey(key)
@@ -132,6 +134,17 @@ func migrate(ctx context.Context, cfg app.Config) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "portal: database migrated to version %d\n", version)
+	// PORTAL_APP_ROLE: the login role `portal serve` connects as, granted portal_app (migration
+	// 00044), made here when missing (without a password: for a socket with trust or peer auth,
+	// as `make run` has; elsewhere make it with a password yourself).
+	if role := os.Getenv("PORTAL_APP_ROLE"); role != "" {
+		if _, err := db.ExecContext(ctx, `DO $$ BEGIN
+			IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '`+strings.ReplaceAll(role, "'", "''")+`') THEN
+				CREATE ROLE `+pgx.Identifier{role}.Sanitize()+` LOGIN IN ROLE portal_app;
+			END IF; END $$`); err != nil {
+			return fmt.Errorf("PORTAL_APP_ROLE: %w", err)
+		}
+	}
 	return nil
 }
 

@@ -106,6 +106,12 @@ func TestSecondFactor(t *testing.T) {
 	if r := ts.login(t, "admin@demo.portal", "demo-password-2026", code(t, secret, clk.Now())); r.Status != 200 {
 		t.Fatalf("the next code: %d %s", r.Status, r.Body)
 	}
+	// A session alone cannot swap an enrolled second factor: it takes a current code of it.
+	wantInvalid(t, "replacing the app without a code", ts.do(t, "POST", "/api/v1/me/totp", ts.token(t, "admin"), nil), "otp")
+	clk.Advance(time.Minute)
+	if r := ts.do(t, "POST", "/api/v1/me/totp", ts.token(t, "admin"), map[string]any{"otp": code(t, secret, clk.Now())}); r.Status != 201 {
+		t.Fatalf("replacing the app with a current code: %d %s", r.Status, r.Body)
+	}
 
 	// The policy asks arbitrators to enrol: until they do, they read but do not act.
 	admin = ts.token(t, "admin")

@@ -169,3 +169,35 @@ func TestSelfDealingAcceptsDoNotRaiseAScore(t *testing.T) {
 		t.Fatalf("an unrelated consumer's two accepts: score %v → %v, want one point back", before, after)
 	}
 }
+
+// A proof rejected after the measure's deadline has passed leaves the measure overdue at once:
+// its deadline job runs again (review of issue 12: River dropped it as a duplicate of the first).
+func TestAProofRejectedAfterTheDeadlineMakesTheMeasureOverdue(t *testing.T) {
+	ts := startServer(t, nil)
+	inspector, merchant := ts.token(t, "inspector"), ts.token(t, "merchant")
+	deadline := time.Now().Add(3 * time.Second)
+	m := ts.created(t, "/api/v1/measures", inspector, map[string]any{"kind": "recall", "target_party_id": "demo-merchant",
+		"deadline": deadline.UTC().Format(time.RFC3339Nano), "basis": "召回"})
+	id := m["id"].(string)
+	do := func(token, name string, body any) {
+		t.Helper()
+		if r := ts.do(t, "POST", "/api/v1/measures/"+id+"/actions/"+name, token, body); r.Status != 200 {
+			t.Fatalf("%s: %d %s", name, r.Status, r.Body)
+		}
+	}
+	do(merchant, "comply", map[string]any{"proof": "已处理"})
+	time.Sleep(time.Until(deadline) + 2*time.Second) // the deadline's job has run and found it complied
+	do(inspector, "reject_proof", map[string]any{"reason": "证明不充分"})
+	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
+		status := ts.do(t, "GET", "/api/v1/measures/"+id, inspector, nil).json(t)["status"]
+		if status == "overdue" {
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("30 s after the proof was rejected past its deadline the measure is %v, want overdue", status)
+		}
+	}
+	if n := ts.count(t, "credit_records", "reason = 'measure_ignored' AND record_id = ?", id); n != 1 {
+		t.Fatalf("measure_ignored marks: %d, want 1", n)
+	}
+}

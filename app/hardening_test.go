@@ -292,3 +292,72 @@ func TestAuditCheckpointAndInclusionProof(t *testing.T) {
 		t.Fatalf("the proof does not check with the published key: %v\n%s", err, r.Body)
 	}
 }
+
+// Issue 12, seen 3: behind a proxy the per-address limit was one budget for everyone. Only a
+// proxy named in PORTAL_TRUSTED_PROXIES is believed about the client's address.
+func TestTrustedProxiesNameTheClient(t *testing.T) {
+	tries := func(ts *testServer, client string) int {
+		status := 0
+		for i := 0; i < 4; i++ {
+			status = ts.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "nobody@example.com", "password": "whatever it is"},
+				"X-Forwarded-For", client).Status
+		}
+		return status
+	}
+	behind := startServer(t, map[string]string{"PORTAL_AUTH_RATE": "3", "PORTAL_TRUSTED_PROXIES": "127.0.0.1"})
+	if s := tries(behind, "198.51.100.1"); s != 429 {
+		t.Fatalf("a client's 4th sign-in in a minute through the proxy: %d, want 429", s)
+	}
+	if s := behind.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "nobody@example.com", "password": "whatever it is"},
+		"X-Forwarded-For", "198.51.100.2").Status; s != 401 {
+		t.Fatalf("another client behind the same proxy: %d, want its own budget (401)", s)
+	}
+	// A client cannot pose as another by putting an address before the one its proxy appends.
+	if s := behind.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "nobody@example.com", "password": "whatever it is"},
+		"X-Forwarded-For", "203.0.113.77, 198.51.100.1").Status; s != 429 {
+		t.Fatalf("a spoofed leftmost address escaped the budget of the address the proxy saw: %d", s)
+	}
+	direct := startServer(t, map[string]string{"PORTAL_AUTH_RATE": "3"})
+	for i, client := range []string{"203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"} {
+		s := direct.do(t, "POST", "/api/v1/auth/login", "", map[string]any{"email": "nobody@example.com", "password": "whatever it is"},
+			"X-Forwarded-For", client).Status
+		if i == 3 && s != 429 {
+			t.Fatalf("an X-Forwarded-For from an untrusted peer was believed: the 4th try got %d", s)
+		}
+	}
+}
+
+// An upload retried under its Idempotency-Key (a new multipart boundary, the same file) gets the
+// first answer and stores one file; another file under the same key is 422.
+func TestUploadRetriedUnderItsKey(t *testing.T) {
+	ts := startServer(t, nil)
+	consumer := ts.token(t, "consumer")
+	id := fileComplaint(t, ts, consumer)
+	path := "/api/v1/complaints/" + id + "/evidence"
+	first := ts.uploadFile(t, path, consumer, "photo.png", "image/png", pngBytes(t), "Idempotency-Key", "upload-1")
+	again := ts.uploadFile(t, path, consumer, "photo.png", "image/png", pngBytes(t), "Idempotency-Key", "upload-1")
+	if first.Status != 201 || again.Status != 201 || again.Header.Get("Idempotent-Replayed") != "true" || string(first.Body) != string(again.Body) {
+		t.Fatalf("the retry: %d %s / %d %v %s", first.Status, first.Body, again.Status, again.Header, again.Body)
+	}
+	if n := ts.count(t, "evidence", "record_id = ?", id); n != 1 {
+		t.Fatalf("%d files stored for one upload retried", n)
+	}
+	other := append(pngBytes(t), 0)
+	wantInvalid(t, "another file under the same key", ts.uploadFile(t, path, consumer, "photo.png", "image/png", other, "Idempotency-Key", "upload-1"), "Idempotency-Key")
+}
+
+// A stay a rule proposed does not stand in the way of an inspector's decision: it becomes it.
+func TestInspectorDecisionConfirmsAProposal(t *testing.T) {
+	ts := startServer(t, nil)
+	exec(t, ts, `INSERT INTO negative_list_entries (id, party_id, basis, reason, entered_by, entered_at) VALUES ('proposal-1', 'demo-merchant', 'low_score', 'credit score below 40', 'system', now())`)
+	if items := ts.do(t, "GET", "/api/v1/public/negative-list", "", nil).json(t)["items"].([]any); len(items) != 0 {
+		t.Fatalf("a proposal is public: %v", items)
+	}
+	e := ts.created(t, "/api/v1/negative-list", ts.token(t, "inspector"), map[string]any{"party_id": "demo-merchant", "reason": "多次销售不合格产品"})
+	if e["id"] != "proposal-1" || e["basis"] != "decision" || e["confirmed_at"] == nil {
+		t.Fatalf("the inspector's decision: %v", e)
+	}
+	if items := ts.do(t, "GET", "/api/v1/public/negative-list", "", nil).json(t)["items"].([]any); len(items) != 1 {
+		t.Fatalf("the decision is not public: %v", items)
+	}
+}

@@ -7,7 +7,12 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
+	"io"
 	"log/slog"
+	"maps"
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,7 +112,7 @@ func (s *Server) authLimiter() fiber.Handler {
 		Max:               s.cfg.AuthRate,
 		Expiration:        time.Minute,
 		LimiterMiddleware: limiter.SlidingWindow{},
-		KeyGenerator:      func(c *fiber.Ctx) string { return c.IP() },
+		KeyGenerator:      handlers.ClientAddress,
 		LimitReached: func(c *fiber.Ctx) error {
 			return &models.Error{Code: models.ETOOMANY, Message: "rate_limited", RetryAfter: 60}
 		},
@@ -126,6 +131,48 @@ func (s *Server) userLimiter(max int) fiber.Handler {
 			return &models.Error{Code: models.ETOOMANY, Message: "writing_too_fast", RetryAfter: 60}
 		},
 	})
+}
+
+// clientAddress finds who is asking (handlers.ClientAddress): the connection's address, or,
+// when that is a proxy named in PORTAL_TRUSTED_PROXIES, the address it names in
+// X-Forwarded-For — the rightmost one that is not itself a trusted proxy, since a client may
+// put anything to the left of what its proxy appends.
+func (s *Server) clientAddress() fiber.Handler {
+	var trusted []netip.Prefix
+	for _, p := range s.cfg.TrustedProxies {
+		if prefix, err := netip.ParsePrefix(p); err == nil {
+			trusted = append(trusted, prefix)
+		} else if addr, err := netip.ParseAddr(p); err == nil {
+			trusted = append(trusted, netip.PrefixFrom(addr, addr.BitLen()))
+		}
+	}
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(c *fiber.Ctx) error {
+		client, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+		client = client.Unmap()
+		if isTrusted(client) {
+			hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+			for i := len(hops) - 1; i >= 0; i-- {
+				hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+				if err != nil {
+					break
+				}
+				client = hop.Unmap()
+				if !isTrusted(client) {
+					break
+				}
+			}
+		}
+		c.Locals(handlers.ClientKey, client.String())
+		return c.Next()
+	}
 }
 
 // guard asks the access policy whether the caller may do act on obj. The public gets 401 where
@@ -212,11 +259,38 @@ func (s *Server) idempotent(route Route) fiber.Handler {
 	}
 }
 
+// requestDigest is a SHA-256 of what a request asks: its body, or for a multipart upload its
+// fields and files (a client retrying an upload picks a new boundary, which is not a new request).
+func requestDigest(c *fiber.Ctx) [32]byte {
+	form, err := c.MultipartForm()
+	if err != nil || form == nil {
+		return sha256.Sum256(c.Body())
+	}
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(form.Value)) {
+		for _, v := range form.Value[k] {
+			fmt.Fprintf(h, "%d:%s=%d:%s;", len(k), k, len(v), v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(form.File)) {
+		for _, fh := range form.File[k] {
+			fmt.Fprintf(h, "%d:%s=%d:%s:%d;", len(k), k, len(fh.Filename), fh.Filename, fh.Size)
+			if f, err := fh.Open(); err == nil {
+				_, _ = io.Copy(h, f)
+				f.Close()
+			}
+		}
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}
+
 // replayOrRun answers a request under a key: the stored answer when the same request came
 // first, 422 when another request did, 409 while the first is still running; else it runs the
 // request and stores its answer.
 func (s *Server) replayOrRun(c *fiber.Ctx, scope, key string) error {
-	hash := sha256.Sum256(c.Body())
+	hash := requestDigest(c)
 	prior, err := s.store.ClaimIdempotencyKey(c.UserContext(), scope, key, c.Method(), c.Path(), hash[:])
 	if err != nil {
 		return err

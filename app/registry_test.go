@@ -56,8 +56,8 @@ func wantInvalid(t *testing.T, what string, r response, field string) {
 	}
 }
 
-// uploadFile posts data as the multipart field "file".
-func (ts *testServer) uploadFile(t *testing.T, path, token, name, declaredType string, data []byte) response {
+// uploadFile posts data as the multipart field "file", with extra headers (name, value, ...).
+func (ts *testServer) uploadFile(t *testing.T, path, token, name, declaredType string, data []byte, headers ...string) response {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -80,6 +80,9 @@ func (ts *testServer) uploadFile(t *testing.T, path, token, name, declaredType s
 	}
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+token)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	return ts.send(t, req)
 }
 

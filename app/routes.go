@@ -190,7 +190,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/account", Obj: "account", Act: "read", Handler: h.AccountPage, Summary: "My account page"},
 		{Method: "POST", Path: "/account/password", Obj: "account", Act: "secure", Handler: h.ChangePasswordForm, Summary: "Change the password (form)", Enrolment: true},
 		{Method: "POST", Path: "/account/sign-out-everywhere", Obj: "account", Act: "secure", Handler: h.SignOutEverywhereForm, Summary: "Sign out everywhere (form)", Enrolment: true},
-		{Method: "POST", Path: "/account/totp", Obj: "account", Act: "secure", Handler: h.BeginTOTPForm, Summary: "Set up two-step sign-in (form)", Enrolment: true},
+		{Method: "POST", Path: "/account/totp", Obj: "account", Act: "secure", Handler: h.BeginTOTPForm, Summary: "Set up two-step sign-in (form)", Secret: true, Enrolment: true},
 		{Method: "POST", Path: "/account/totp/confirm", Obj: "account", Act: "secure", Handler: h.ConfirmTOTPForm, Summary: "Turn on two-step sign-in (form)", Enrolment: true},
 		{Method: "GET", Path: "/complaints", Obj: "complaint", Act: "list", Handler: h.ComplaintsPage, Summary: "Complaints page: mine, my inbox, my queue"},
 		{Method: "GET", Path: "/complaints/new", Obj: "complaint", Act: "create", Handler: h.NewComplaintPage, Summary: "Complaint form"},

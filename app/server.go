@@ -57,7 +57,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := LoadAuditKey(cfg)
+	key, err := LoadAuditKey(cfg, func() (bool, error) { return store.AuditSigned(ctx) })
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -156,14 +156,8 @@ func (s *Server) buildApp() error {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
-		// Behind a proxy, c.IP() (the per-address limits, sign-in throttling) is the client the
-		// proxy names, and only a proxy named in PORTAL_TRUSTED_PROXIES is believed.
-		EnableTrustedProxyCheck: true,
-		TrustedProxies:          s.cfg.TrustedProxies,
-		ProxyHeader:             proxyHeader(s.cfg.TrustedProxies),
-		EnableIPValidation:      true,
 	})
-	app.Use(recover.New(), requestid.New(), s.securityHeaders(), s.observe, s.accessLog, s.language, s.authenticate, s.csrf)
+	app.Use(recover.New(), requestid.New(), s.clientAddress(), s.securityHeaders(), s.observe, s.accessLog, s.language, s.authenticate, s.csrf)
 	limited := s.authLimiter()
 	for _, r := range s.Routes() {
 		chain := []fiber.Handler{}
@@ -178,14 +172,6 @@ func (s *Server) buildApp() error {
 	}
 	s.fiber = app
 	return nil
-}
-
-// proxyHeader is the header naming the client when there are trusted proxies; none otherwise.
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }
 
 // App is the HTTP app, for tests.

@@ -43,11 +43,18 @@ func (h *Handlers) SignOutEverywhere(c *fiber.Ctx) error {
 }
 
 // BeginTOTP makes a new second-factor secret for the user's authenticator app; it takes effect
-// once confirmed with a code from the app (ConfirmTOTP).
+// once confirmed with a code from the app (ConfirmTOTP). Replacing an enrolled one takes a
+// current code of it ({"otp"}).
 func (h *Handlers) BeginTOTP(c *fiber.Ctx) error {
+	var in totpConfirmation
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	e, err := h.Store.BeginTOTP(ctx, currentUser(c))
+	e, err := h.Store.BeginTOTP(ctx, currentUser(c), in.OTP)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ func (h *Handlers) Register(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	in.Address = c.IP()
+	in.Address = ClientAddress(c)
 	ctx, cancel := ctx(c)
 	defer cancel()
 	u, err := h.Store.Register(ctx, in)
@@ -39,7 +39,7 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Authenticate(ctx, in.Email, in.Password, in.OTP, c.IP())
+	u, err := h.Store.Authenticate(ctx, in.Email, in.Password, in.OTP, ClientAddress(c))
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 const (
 	UserKey       = "user"    // *models.User of the signed-in caller, absent for the public
 	SessionKey    = "session" // the session cookie value when the caller came by cookie
+	ClientKey     = "client"  // the caller's address (app's clientAddress: behind trusted proxies, the one they name)
 	LangKey       = "lang"    // "zh-CN" or "en"
 	CSRFKey       = "csrf"    // the CSRF token the forms of this page must carry
 	SessionCookie = "portal_session"
@@ -103,4 +104,13 @@ func listOf[T any](items []T, next *string) list[T] {
 		items = []T{}
 	}
 	return list[T]{Items: items, NextCursor: next}
+}
+
+// ClientAddress is the caller's address: the per-address limits and sign-in throttling count by
+// it. Behind a proxy named in PORTAL_TRUSTED_PROXIES it is the client the proxy names.
+func ClientAddress(c *fiber.Ctx) string {
+	if a, ok := c.Locals(ClientKey).(string); ok {
+		return a
+	}
+	return c.IP()
 }

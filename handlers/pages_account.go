@@ -55,9 +55,11 @@ func (h *Handlers) SignOutEverywhereForm(c *fiber.Ctx) error {
 func (h *Handlers) BeginTOTPForm(c *fiber.Ctx) error {
 	ctx, cancel := ctx(c)
 	defer cancel()
-	e, err := h.Store.BeginTOTP(ctx, currentUser(c))
+	e, err := h.Store.BeginTOTP(ctx, currentUser(c), c.FormValue("otp"))
 	if err != nil {
-		return err
+		return h.formRefused(c, err, func(fields map[string]string, msg string) error {
+			return h.renderAccount(c, fiber.StatusUnprocessableEntity, fiber.Map{"Errors": fields, "FormError": msg})
+		})
 	}
 	return h.renderAccount(c, fiber.StatusOK, fiber.Map{"Enrolment": e})
 }

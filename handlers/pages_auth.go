@@ -27,7 +27,7 @@ func (h *Handlers) Signin(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Authenticate(ctx, form.Email, form.Password, form.OTP, c.IP())
+	u, err := h.Store.Authenticate(ctx, form.Email, form.Password, form.OTP, ClientAddress(c))
 	if err == nil {
 		var secret string
 		if secret, err = h.Store.StartSession(ctx, u.ID, h.Settings.SessionTTL); err == nil {
@@ -61,7 +61,7 @@ func (h *Handlers) Signup(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	u, err := h.Store.Register(ctx, models.Registration{Email: form.Email, Password: form.Password, Name: form.Name, Locale: lang(c), Address: c.IP()})
+	u, err := h.Store.Register(ctx, models.Registration{Email: form.Email, Password: form.Password, Name: form.Name, Locale: lang(c), Address: ClientAddress(c)})
 	if err == nil {
 		var secret string
 		if secret, err = h.Store.StartSession(ctx, u.ID, h.Settings.SessionTTL); err == nil {

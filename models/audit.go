@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
@@ -188,50 +189,25 @@ func (s *Store) linkAuditBatch(ctx context.Context, wait bool) (int, error) {
 				return errSequencerBusy
 			}
 		}
-		var recs []AuditRecord
-		err := tx.Raw(`SELECT id, at, actor_id, action, object_type, object_id, before::text AS before,
-			after::text AS after FROM audit_records WHERE chain_seq IS NULL ORDER BY id LIMIT ?`, linkBatch).Scan(&recs).Error
-		if err != nil || len(recs) == 0 {
+		// The database links them (audit_link, migration 00045): the portal's role may not
+		// update audit records at all. It answers each new place in the chain with its hash.
+		var linked []struct {
+			Seq        int64
+			RecordHash Hash
+		}
+		if err := tx.Raw(`SELECT seq, record_hash FROM audit_link(?) ORDER BY seq`, linkBatch).Scan(&linked).Error; err != nil || len(linked) == 0 {
 			return err
 		}
-		var last struct {
-			ChainSeq int64
-			Hash     Hash
-		}
-		res := tx.Raw("SELECT chain_seq, hash FROM audit_records WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1").Scan(&last)
-		if res.Error != nil {
-			return res.Error
-		}
-		prev, seq := genesisHash, int64(0)
-		if res.RowsAffected == 1 {
-			prev, seq = last.Hash, last.ChainSeq
-		}
-		if err := s.catchUpTree(tx, seq); err != nil {
+		first := linked[0].Seq - 1
+		if err := s.catchUpTree(tx, first); err != nil {
 			return err
 		}
-		first := seq
-		// Array literals: numbers, and the digests in hex.
-		ids, seqs, prevs, hashes := make(TextList, len(recs)), make(TextList, len(recs)), make(TextList, len(recs)), make(TextList, len(recs))
-		for i := range recs {
-			r := &recs[i]
-			seq++
-			r.PrevHash = prev
-			r.Hash = r.computeHash()
-			ids[i], seqs[i] = strconv.FormatInt(r.ID, 10), strconv.FormatInt(seq, 10)
-			prevs[i], hashes[i] = hex.EncodeToString(r.PrevHash), hex.EncodeToString(r.Hash)
-			prev = r.Hash
+		chain := make([]Hash, len(linked))
+		for i, l := range linked {
+			chain[i] = l.RecordHash
 		}
-		n = len(recs)
-		if err := tx.Exec(`UPDATE audit_records a SET chain_seq = l.seq, prev_hash = decode(l.prev, 'hex'), hash = decode(l.hash, 'hex')
-			FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS l (id, seq, prev, hash) WHERE a.id = l.id`,
-			ids, seqs, prevs, hashes).Error; err != nil {
-			return err
-		}
-		chain := make([]Hash, len(recs))
-		for i := range recs {
-			chain[i] = recs[i].Hash
-		}
-		return s.growTree(tx, first, chain, false)
+		n = len(linked)
+		return s.growTree(tx, first, chain)
 	})
 	if errors.Is(err, errSequencerBusy) {
 		return 0, nil
@@ -283,7 +259,6 @@ type AuditVerification struct {
 // walks the chain in its order and checks the log against every checkpoint (checkLog), naming
 // the first record at fault.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
-	const batch = 1000
 	var out AuditVerification
 	if _, err := s.LinkAudit(ctx); err != nil {
 		return out, err
@@ -291,6 +266,19 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 	if err := s.CheckpointAudit(ctx, true); err != nil {
 		return out, err
 	}
+	// One snapshot for the chain, the tree and the checkpoints: the sequencer goes on linking
+	// and signing meanwhile, and a tree or checkpoint newer than the chain read is no fault.
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		out, err = s.verifyAuditIn(ctx, tx)
+		return err
+	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	return out, err
+}
+
+func (s *Store) verifyAuditIn(ctx context.Context, tx *gorm.DB) (AuditVerification, error) {
+	const batch = 1000
+	var out AuditVerification
 	var chain []Hash
 	var times []time.Time
 	var ids []int64
@@ -298,7 +286,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 	var after int64
 	for {
 		var recs []AuditRecord
-		err := s.db.WithContext(ctx).Raw(`SELECT id, at, actor_id, action, object_type, object_id, before::text AS before,
+		err := tx.Raw(`SELECT id, at, actor_id, action, object_type, object_id, before::text AS before,
 			after::text AS after, chain_seq, prev_hash, hash FROM audit_records WHERE chain_seq > ? ORDER BY chain_seq LIMIT ?`,
 			after, batch).Scan(&recs).Error
 		if err != nil {
@@ -317,7 +305,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 			chain, times, ids = append(chain, r.Hash), append(times, r.At), append(ids, r.ID)
 		}
 		if len(recs) < batch {
-			broken, problem, checkpoints, err := s.checkLog(ctx, chain, times, ids)
+			broken, problem, checkpoints, err := s.checkLog(tx, chain, times, ids)
 			if err != nil {
 				return out, err
 			}

@@ -115,7 +115,7 @@ func (s *Store) catchUpTree(tx *gorm.DB, chained int64) error {
 		if err = tx.Raw(`SELECT hash FROM audit_records WHERE chain_seq > ? ORDER BY chain_seq LIMIT 5000`, size).Scan(&hashes).Error; err != nil {
 			return err
 		}
-		if err = s.growTree(tx, size, hashes, false); err != nil {
+		if err = s.growTree(tx, size, hashes); err != nil {
 			return err
 		}
 		size += int64(len(hashes))
@@ -145,7 +145,7 @@ func (s *Store) CheckpointAudit(ctx context.Context, force bool) error {
 		if err := s.catchUpTree(tx, chained); err != nil {
 			return err
 		}
-		return s.growTree(tx, chained, nil, force)
+		return s.signCheckpoint(tx, chained, force)
 	})
 	return err
 }
@@ -203,9 +203,8 @@ func (r *treeReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 }
 
 // growTree adds the records numbered from first (0-based chain positions) with the given chain
-// hashes to the tree, in tx; then, when the log has grown since the last checkpoint and that is
-// older than checkpointEvery (or force), it signs and keeps a checkpoint of the new size.
-func (s *Store) growTree(tx *gorm.DB, first int64, chainHashes []Hash, force bool) error {
+// hashes to the tree, in tx.
+func (s *Store) growTree(tx *gorm.DB, first int64, chainHashes []Hash) error {
 	r := &treeReader{tx: tx, pending: map[int64]tlog.Hash{}}
 	var idx []int64
 	var hashes []Hash
@@ -232,10 +231,18 @@ func (s *Store) growTree(tx *gorm.DB, first int64, chainHashes []Hash, force boo
 			return err
 		}
 	}
+	return nil
+}
+
+// signCheckpoint signs and keeps a checkpoint of the first size records when the log has grown
+// since the last checkpoint and that is older than checkpointEvery (or force), in tx. It is
+// called only once the tree covers every chained record, never part-way through a backlog: a
+// checkpoint's time bounds the times of the records after it.
+func (s *Store) signCheckpoint(tx *gorm.DB, size int64, force bool) error {
 	if s.auditKey == nil {
 		return nil
 	}
-	size := first + int64(len(chainHashes))
+	r := &treeReader{tx: tx, pending: map[int64]tlog.Hash{}}
 	var last struct {
 		Size     int64
 		SignedAt time.Time
@@ -295,6 +302,16 @@ func (k *AuditKey) open(signed string) (*Checkpoint, error) {
 	c := &Checkpoint{Size: size, At: time.Unix(unix, 0).UTC(), Note: signed}
 	copy(c.Root[:], root)
 	return c, nil
+}
+
+// AuditSigned says whether the log has a signed checkpoint (before migrations, it has none).
+func (s *Store) AuditSigned(ctx context.Context) (bool, error) {
+	var migrated, signed bool
+	if err := s.db.WithContext(ctx).Raw(`SELECT to_regclass('audit_checkpoints') IS NOT NULL`).Scan(&migrated).Error; err != nil || !migrated {
+		return false, err
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM audit_checkpoints)`).Scan(&signed).Error
+	return signed, err
 }
 
 // LatestCheckpoint is the newest signed checkpoint (ENOTFOUND before the first).
@@ -366,7 +383,7 @@ func (s *Store) ProveAuditRecord(ctx context.Context, id int64) (*AuditProof, er
 // of its first size records has its root (so nothing before it was changed, removed or put in),
 // that the stored tree matches the records, and that no record is dated before the checkpoint
 // that preceded its place in the log (backdated). It names the first record at fault, if any.
-func (s *Store) checkLog(ctx context.Context, chain []Hash, times []time.Time, ids []int64) (broken *int64, problem string, checkpoints int, err error) {
+func (s *Store) checkLog(tx *gorm.DB, chain []Hash, times []time.Time, ids []int64) (broken *int64, problem string, checkpoints int, err error) {
 	mem := make([]tlog.Hash, 0, 2*len(chain))
 	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
@@ -397,7 +414,7 @@ func (s *Store) checkLog(ctx context.Context, chain []Hash, times []time.Time, i
 	}
 	// The stored tree, as the sequencer wrote it, is the tree of the records.
 	var dbCount int64
-	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM audit_tree`).Scan(&dbCount).Error; err != nil {
+	if err := tx.Raw(`SELECT count(*) FROM audit_tree`).Scan(&dbCount).Error; err != nil {
 		return nil, "", 0, err
 	}
 	for from := int64(0); from < int64(len(mem)) || from < dbCount; from += 5000 {
@@ -405,7 +422,7 @@ func (s *Store) checkLog(ctx context.Context, chain []Hash, times []time.Time, i
 			Index int64
 			Hash  []byte
 		}
-		if err := s.db.WithContext(ctx).Raw(`SELECT index, hash FROM audit_tree WHERE index >= ? AND index < ? ORDER BY index`,
+		if err := tx.Raw(`SELECT index, hash FROM audit_tree WHERE index >= ? AND index < ? ORDER BY index`,
 			from, from+5000).Scan(&rows).Error; err != nil {
 			return nil, "", 0, err
 		}
@@ -426,7 +443,7 @@ func (s *Store) checkLog(ctx context.Context, chain []Hash, times []time.Time, i
 		Size int64
 		Note string
 	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT size, note FROM audit_checkpoints ORDER BY size`).Scan(&signed).Error; err != nil {
+	if err := tx.Raw(`SELECT size, note FROM audit_checkpoints ORDER BY size`).Scan(&signed).Error; err != nil {
 		return nil, "", 0, err
 	}
 	var prev *Checkpoint

@@ -34,8 +34,8 @@ var CreditWeights = map[string]float64{
 
 // MayActOnParty says whether an inspector of jurisdiction may order a measure against, or list,
 // the party (属地查处): a party registered in their district, a party registered in no district
-// of Hangzhou, or one whose case another district has handed to theirs (an open investigation
-// they did not open themselves). Another
+// of Hangzhou, or one whose case the party's own district has handed to theirs (an open
+// investigation an inspector of the party's district opened). Another
 // district's party is its own inspectors' (issue 12: any inspector could act on any party).
 // A party that does not exist passes: the write names it as a field error.
 func (s *Store) MayActOnParty(ctx context.Context, partyID string, jurisdiction *string) error {
@@ -49,7 +49,7 @@ func mayActOnParty(tx *gorm.DB, partyID string, jurisdiction *string) error {
 	var may []bool
 	err := tx.Raw(`SELECT p.jurisdiction IS NULL OR p.jurisdiction = @j OR EXISTS (SELECT 1 FROM investigations i
 		WHERE i.subject_type = 'party' AND i.subject_id = p.id AND i.jurisdiction = @j AND i.status <> 'closed'
-		  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.opened_by AND u.jurisdiction = @j))
+		  AND EXISTS (SELECT 1 FROM users u WHERE u.id = i.opened_by AND u.jurisdiction = p.jurisdiction))
 		FROM parties p WHERE p.id = @party`, sql.Named("j", *jurisdiction), sql.Named("party", partyID)).Scan(&may).Error
 	if err != nil || len(may) == 0 || may[0] {
 		return err

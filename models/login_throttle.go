@@ -14,7 +14,8 @@ import (
 //   - the e-mail and the client's address: after 3 failures each further try waits 1 s, 2 s,
 //     4 s, … up to 15 minutes; a guesser at one address slows down only itself;
 //   - the e-mail alone, from any address: after 10 failures a gentler wait, 1 s doubling up to
-//     one minute, so guessers spread over many addresses cannot keep the owner out for long.
+//     one minute, which does not hold back an address the account has signed in from before, so
+//     guessers spread over many addresses cannot keep the owner out.
 //
 // Unknown e-mails are counted the same way as known ones, and a try during a wait is refused
 // with the same answer (401 bad_credentials) and the same cost (one Argon2id check) as a wrong
@@ -46,10 +47,13 @@ func (s *Store) admitLogin(ctx context.Context, email, address string) (bool, er
 			keys[0], now, keys[1], now).Error; err != nil {
 			return err
 		}
+		// The e-mail's own wait does not hold back an address the account has signed in from
+		// before: guessers elsewhere must not keep the owner out of their usual place.
 		var waiting int64
-		if err := tx.Raw(`SELECT count(*) FILTER (WHERE next_try_at > ?) FROM
-			(SELECT next_try_at FROM login_throttles WHERE key IN (?, ?) ORDER BY key FOR UPDATE) t`, now, keys[0], keys[1]).
-			Scan(&waiting).Error; err != nil || waiting > 0 {
+		if err := tx.Raw(`SELECT count(*) FILTER (WHERE next_try_at > ? AND NOT (key = ? AND EXISTS (
+				SELECT 1 FROM user_addresses a JOIN users u ON u.id = a.user_id WHERE lower(u.email) = ? AND a.address = ?))) FROM
+			(SELECT key, next_try_at FROM login_throttles WHERE key IN (?, ?) ORDER BY key FOR UPDATE) t`,
+			now, keys[0], email, address, keys[0], keys[1]).Scan(&waiting).Error; err != nil || waiting > 0 {
 			return err
 		}
 		args := []any{now, now}

@@ -110,6 +110,17 @@ func (s *Store) ListParty(ctx context.Context, actor Actor, jurisdiction *string
 		if err := mayActOnParty(tx, partyID, jurisdiction); err != nil {
 			return err
 		}
+		// A stay a rule proposed becomes the inspector's decision (and public) instead of
+		// standing in its way.
+		res := tx.Exec(`UPDATE negative_list_entries SET basis = 'decision', reason = ?, entered_by = ?, confirmed_at = ?, confirmed_by = ?
+			WHERE party_id = ? AND exited_at IS NULL AND confirmed_at IS NULL`, reason, actor.UserID, tx.NowFunc(), actor.UserID, partyID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			return audit(tx, actor, "negative_list.enter", "party", partyID, nil, map[string]any{"basis": "decision", "reason": reason,
+				"confirms": "proposal"})
+		}
 		return enterNegativeList(tx, actor, partyID, "decision", reason)
 	})
 	if err != nil {

@@ -24,8 +24,20 @@ type TOTPEnrolment struct {
 }
 
 // BeginTOTP makes a new secret for the user to add to their app; it takes effect once they
-// confirm a code from it (ConfirmTOTP). An enrolled user starts again the same way.
-func (s *Store) BeginTOTP(ctx context.Context, u *User) (*TOTPEnrolment, error) {
+// confirm a code from it (ConfirmTOTP). An enrolled user replaces their app the same way, with
+// a current code of the old one (current): a stolen session alone cannot swap the second factor.
+func (s *Store) BeginTOTP(ctx context.Context, u *User, current string) (*TOTPEnrolment, error) {
+	full, err := s.UserByID(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if full.HasSecondFactor() {
+		if ok, err := s.checkTOTP(ctx, full, current); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, Invalid(FieldError{Field: "otp", Rule: "otp"})
+		}
+	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Hangzhou CBEC portal", AccountName: u.Email})
 	if err != nil {
 		return nil, err

@@ -22,6 +22,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+embedded_db=''
+[[ -z "${DATABASE_URL:-}" ]] && embedded_db=1
 stack_env="$(scripts/stack.sh env)"
 eval "$stack_env"
 started="$PORTAL_STACK_STARTED"
@@ -30,7 +32,14 @@ bin="$PORTAL_DATA_DIR/bin/portal"
 echo "run: building $bin" >&2
 go build -o "$bin" .
 
-"$bin" migrate
+# The tables' owner migrates; on the embedded Postgres the portal then serves as its own role
+# (portal, granted portal_app: it may not rewrite the audit trail). With your own DATABASE_URL,
+# point it at such a role for serve after migrating as the owner (README, "Configuration").
+if [[ -n "$embedded_db" ]]; then
+	PORTAL_APP_ROLE=portal "$bin" migrate
+else
+	"$bin" migrate
+fi
 # Demo data and demo accounts (an admin among them, with a published password) only when asked
 # for, which is the default of `make run`; PORTAL_DEMO=0 gives a blank installation whose admin
 # comes from PORTAL_ADMIN_EMAIL and PORTAL_ADMIN_PASSWORD.
@@ -43,8 +52,13 @@ fi
 # Not exec: the shell has to outlive the server to run the EXIT trap. Job control (set -m)
 # puts the server in its own process group, so a terminal Ctrl-C reaches only this shell and
 # the server gets exactly one signal, the one forwarded below, instead of two.
+serve_url="$DATABASE_URL"
+if [[ -n "$embedded_db" ]]; then
+	serve_url="${DATABASE_URL/:\/\/postgres@/://portal@}"
+fi
+
 set -m
-"$bin" serve &
+DATABASE_URL="$serve_url" "$bin" serve &
 serve_pid=$!
 set +m
 

@@ -211,7 +211,7 @@ func (e *Engine) FileClaim(ctx context.Context, u *models.User, in models.NewCla
 	}
 	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
 	err = e.store.CreateClaim(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "claims", c.ID, c.Deadlines)
+		return e.scheduleDeadlines(ctx, tx, "claims", c.ID, c.Deadlines, 1)
 	})
 	if err != nil {
 		return nil, err

@@ -232,7 +232,7 @@ func (e *Engine) FileComplaint(ctx context.Context, u *models.User, in models.Ne
 	}
 	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
 	err = e.store.CreateComplaint(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "complaints", c.ID, c.Deadlines)
+		return e.scheduleDeadlines(ctx, tx, "complaints", c.ID, c.Deadlines, 1)
 	})
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 func hz(y int, m time.Month, d, h, min, s int) time.Time { return clock.In(y, m, d, h, min, s) }
 
 // endOf is the end of a day in Hangzhou, where every calendar deadline falls.
-func endOf(y int, m time.Month, d int) time.Time { return hz(y, m, d, 23, 59, 59) }
+func endOf(y int, m time.Month, d int) time.Time { return clock.EndOfDay(hz(y, m, d, 12, 0, 0)) }
 
 func TestWorkingDaysSkipWeekendsAndHolidays(t *testing.T) {
 	c := Calendar{Holidays: map[string]bool{"2026-12-01": true}}

@@ -280,7 +280,7 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 					return err
 				}
 			}
-			return e.scheduleDeadlines(ctx, tx, kind, rec.RecordID(), moved)
+			return e.scheduleDeadlines(ctx, tx, kind, rec.RecordID(), moved, t.Version+1)
 		}
 	}
 	applied := wf.New()
@@ -314,14 +314,16 @@ func movedDeadlines(before, after models.Deadlines) models.Deadlines {
 // scheduleDeadlines adds a job for every deadline given, in the transaction. River keeps the
 // machine's time, so a job is due as far from the machine's now as its deadline is from the
 // portal's (the same instant, unless a test set the portal's clock elsewhere).
-func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id string, deadlines models.Deadlines) error {
+// version is the record's version the deadlines were set at: a deadline set again at the same
+// instant (a measure's proof rejected) is a new job, not a duplicate of the one that has run.
+func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id string, deadlines models.Deadlines, version int) error {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return errors.New("scheduling deadlines needs a database/sql transaction")
 	}
 	machineNow, now := time.Now(), e.store.Now()
 	for name, due := range deadlines {
-		_, err := e.inserter.InsertTx(ctx, sqlTx, DeadlineArgs{Workflow: kind, RecordID: id, Deadline: name, Due: due},
+		_, err := e.inserter.InsertTx(ctx, sqlTx, DeadlineArgs{Workflow: kind, RecordID: id, Deadline: name, Due: due, Version: version},
 			&river.InsertOpts{ScheduledAt: machineNow.Add(due.Sub(now)), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 		if err != nil {
 			return fmt.Errorf("scheduling %s: %w", name, err)
@@ -344,6 +346,7 @@ type DeadlineArgs struct {
 	RecordID string    `json:"record_id"`
 	Deadline string    `json:"deadline"`
 	Due      time.Time `json:"due"`
+	Version  int       `json:"version,omitempty"` // the record's version when the deadline was set
 }
 
 // Kind names the job in River's table.

@@ -141,7 +141,7 @@ func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.New
 			Deadlines: models.Deadlines{"comply_by": in.DueBy()}}}
 	notify := []models.Recipient{{Type: "party", ID: target}}
 	err := e.store.CreateMeasure(ctx, models.Actor{UserID: u.ID}, m, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "measures", m.ID, m.Deadlines)
+		return e.scheduleDeadlines(ctx, tx, "measures", m.ID, m.Deadlines, 1)
 	})
 	if err != nil {
 		return nil, err

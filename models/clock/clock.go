@@ -9,7 +9,7 @@
 //   - when something happened (sampled, discovered, declared, delivered, released): the end of
 //     that day, or now when the day is today, so that "today" is never in the future; a day
 //     after today stays in the future, for the "not in the future" rules to refuse;
-//   - until when something runs (a measure's deadline): the end of that day.
+//   - until when something runs (a measure's deadline): the end of that day (23:59:59.999999).
 package clock
 
 import (
@@ -84,8 +84,9 @@ func StartOfDay(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, Hangzhou)
 }
 
-// EndOfDay is the last second of the day in Hangzhou that holds t (23:59:59).
-func EndOfDay(t time.Time) time.Time { return StartOfDay(t).AddDate(0, 0, 1).Add(-time.Second) }
+// EndOfDay is the last instant of the day in Hangzhou that holds t (23:59:59.999999, the
+// database's precision), so that something done at 23:59:59.5 is still on time.
+func EndOfDay(t time.Time) time.Time { return StartOfDay(t).AddDate(0, 0, 1).Add(-time.Microsecond) }
 
 // Month is the first day of the month in Hangzhou that holds t, at midnight there.
 func Month(t time.Time) time.Time {

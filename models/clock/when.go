@@ -62,7 +62,7 @@ func (w When) Happened(now time.Time) (t time.Time, ok bool) {
 }
 
 // Until reads the value as until when something runs: an instant as it is, a day as its end
-// (23:59:59 in Hangzhou). ok is false when the value is empty or not a time.
+// (23:59:59.999999 in Hangzhou). ok is false when the value is empty or not a time.
 func (w When) Until() (t time.Time, ok bool) {
 	t, day, ok := w.read()
 	if !ok || !day {
