@@ -44,16 +44,10 @@ const dateTimeLayout = "2006-01-02T15:04"
 // formDateTime reads a datetime-local input, typed in Hangzhou's time. ok is false for a value
 // that is not a time; an empty value is the zero time, ok.
 func formDateTime(v string) (t time.Time, ok bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, true
+	if w := clock.When(v); !w.IsZero() {
+		return w.Time()
 	}
-	for _, layout := range []string{dateTimeLayout, dateTimeLayout + ":05"} {
-		if t, err := time.ParseInLocation(layout, v, clock.Hangzhou); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	return time.Time{}, true
 }
 
 // unreadable names the times that could not be read together with what else the model found

@@ -213,7 +213,7 @@ func formJSON(c *fiber.Ctx) ([]byte, error) {
 		}
 	})
 	if at, ok := m["at"].(string); ok { // datetime-local inputs carry no zone: they are Hangzhou time
-		if t, err := time.ParseInLocation("2006-01-02T15:04", at, clock.Hangzhou); err == nil {
+		if t, ok := clock.When(at).Time(); ok {
 			m["at"] = t.UTC()
 		}
 	}

@@ -170,24 +170,26 @@ func (s *Store) linkAudit(ctx context.Context, wait bool) (int, error) {
 	}
 }
 
+// lockAuditLog takes the sequencer's lock for the transaction: waiting for it, or (wait false)
+// only if it is free at once; got says whether it was taken.
+func lockAuditLog(tx *gorm.DB, wait bool) (got bool, err error) {
+	if wait {
+		return true, tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLock).Error
+	}
+	err = tx.Raw("SELECT pg_try_advisory_xact_lock(?)", auditLock).Scan(&got).Error
+	return got, err
+}
+
 // errSequencerBusy ends a batch whose sequencer found another one linking.
 var errSequencerBusy = errors.New("another sequencer is linking")
 
 func (s *Store) linkAuditBatch(ctx context.Context, wait bool) (int, error) {
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if wait {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLock).Error; err != nil {
-				return err
-			}
-		} else {
-			var got bool
-			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", auditLock).Scan(&got).Error; err != nil {
-				return err
-			}
-			if !got {
-				return errSequencerBusy
-			}
+		if got, err := lockAuditLog(tx, wait); err != nil {
+			return err
+		} else if !got {
+			return errSequencerBusy
 		}
 		// The database links them (audit_link, migration 00045): the portal's role may not
 		// update audit records at all. It answers each new place in the chain with its hash.

@@ -128,15 +128,8 @@ func (s *Store) catchUpTree(tx *gorm.DB, chained int64) error {
 // covered). Like the sequencer it gives way, unless forced, when another is at work.
 func (s *Store) CheckpointAudit(ctx context.Context, force bool) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if force {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLock).Error; err != nil {
-				return err
-			}
-		} else {
-			var got bool
-			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", auditLock).Scan(&got).Error; err != nil || !got {
-				return err
-			}
+		if got, err := lockAuditLog(tx, force); err != nil || !got {
+			return err
 		}
 		var chained int64
 		if err := tx.Raw(`SELECT coalesce(max(chain_seq), 0) FROM audit_records`).Scan(&chained).Error; err != nil {

@@ -71,5 +71,12 @@ func (w When) Until() (t time.Time, ok bool) {
 	return EndOfDay(t), true
 }
 
+// Time reads the value as an instant only (a form's date and time, an RFC 3339 time); ok is
+// false for a day or what is not a time.
+func (w When) Time() (t time.Time, ok bool) {
+	t, day, ok := w.read()
+	return t, ok && !day
+}
+
 // At gives an instant as a When (RFC 3339), for code and tests that hold a time.Time.
 func At(t time.Time) When { return When(t.Format(time.RFC3339Nano)) }
