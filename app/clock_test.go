@@ -178,3 +178,23 @@ func TestDatedPathsAtEveryHourOfAHangzhouDay(t *testing.T) {
 		}
 	}
 }
+
+// A deadline job that runs before the portal's clock says its deadline has come waits and runs
+// again, instead of being dropped (it used to finish without acting, losing the deadline).
+func TestADeadlineJobThatWakesEarlyIsNotLost(t *testing.T) {
+	start := time.Now()
+	clk := clock.NewManual(start)
+	ts := startServerAt(t, map[string]string{"PORTAL_DEADLINES": "complaint.respond=1s"}, clk)
+	id := fileComplaint(t, ts, ts.token(t, "consumer"))
+	clk.Set(start.Add(-2 * time.Second)) // the job wakes in a second: 3 s early by the portal's clock
+	time.Sleep(2 * time.Second)
+	if n := ts.count(t, "complaints", "id = ? AND status = 'filed'", id); n != 1 {
+		t.Fatal("the deadline fired before its time by the portal's clock")
+	}
+	clk.Set(start.Add(10 * time.Second))
+	for begin := time.Now(); ts.count(t, "complaints", "id = ? AND status = 'in_review'", id) != 1; time.Sleep(200 * time.Millisecond) {
+		if time.Since(begin) > 20*time.Second {
+			t.Fatal("the deadline that woke early never fired")
+		}
+	}
+}

@@ -106,13 +106,14 @@ func treeSize(tx *gorm.DB) (int64, error) {
 	return (n + 1) << level, nil
 }
 
-// catchUpTree adds to the tree the chained records it does not cover yet (the chain kept before
-// the tree existed), in tx.
+// catchUpTree adds to the tree the first chained records it does not cover yet (the chain kept
+// before the tree existed), up to chained, in tx.
 func (s *Store) catchUpTree(tx *gorm.DB, chained int64) error {
 	size, err := treeSize(tx)
 	for err == nil && size < chained {
 		var hashes []Hash
-		if err = tx.Raw(`SELECT hash FROM audit_records WHERE chain_seq > ? ORDER BY chain_seq LIMIT 5000`, size).Scan(&hashes).Error; err != nil {
+		if err = tx.Raw(`SELECT hash FROM audit_records WHERE chain_seq > ? AND chain_seq <= ? ORDER BY chain_seq LIMIT 5000`,
+			size, chained).Scan(&hashes).Error; err != nil {
 			return err
 		}
 		if err = s.growTree(tx, size, hashes); err != nil {
