@@ -49,6 +49,7 @@ func (s *Server) statusOf(c *fiber.Ctx, err error) int {
 // authenticate finds the caller: a bearer token first, then the session cookie. A bad bearer
 // token is refused at once; a stale cookie only makes the caller anonymous.
 func (s *Server) authenticate(c *fiber.Ctx) error {
+	c.Locals(handlers.PolicyKey, s.policy)
 	if token := handlers.BearerToken(c); token != "" {
 		u, err := s.store.UserByToken(c.UserContext(), token)
 		if err != nil {
@@ -175,19 +176,13 @@ func (s *Server) clientAddress() fiber.Handler {
 	}
 }
 
-// guard asks the access policy whether the caller may do act on obj. The public gets 401 where
-// signing in could help; a signed-in caller who may not gets 403.
-func (s *Server) guard(obj, act string) fiber.Handler {
+// guard asks the access policy whether the caller may do the route's act on its obj; on an
+// Engine route, only whether they are signed in (the engine asks the policy record by record).
+// The public gets 401 where signing in could help; a signed-in caller who may not gets 403.
+func (s *Server) guard(r Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u, _ := c.Locals(handlers.UserKey).(*models.User)
-		roles, dom := []string{"public"}, "-"
-		if u != nil {
-			roles = u.Roles
-			if u.Jurisdiction != nil {
-				dom = *u.Jurisdiction
-			}
-		}
-		if s.policy.Allowed(roles, dom, obj, act, "-") {
+		if (r.Engine && u != nil) || (!r.Engine && s.policy.MayAs(u, r.Obj, r.Act)) {
 			return c.Next()
 		}
 		if u == nil {

@@ -17,7 +17,7 @@ func openAPI(routes []Route) map[string]any {
 			"operationId": operationID(r),
 			"summary":     r.Summary,
 			"tags":        []string{tagOf(r.Path)},
-			"x-access":    r.Obj + ":" + r.Act,
+			"x-access":    access(r),
 			"responses": map[string]any{
 				"2XX":     map[string]any{"description": "Success"},
 				"default": map[string]any{"description": "An error", "content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}},
@@ -93,4 +93,12 @@ func tagOf(path string) string {
 		return "pages and operations"
 	}
 	return parts[0]
+}
+
+// access is what a route asks: "obj:act" of the policy, or "obj:engine" when the engine decides.
+func access(r Route) string {
+	if r.Engine {
+		return r.Obj + ":engine"
+	}
+	return r.Obj + ":" + r.Act
 }

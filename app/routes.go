@@ -20,6 +20,11 @@ type Route struct {
 	Secret bool
 	// PerUser is how many requests a minute one user may send to the route (0: no limit of its own).
 	PerUser int
+	// Engine routes are decided by the workflow engine, record by record: it opens the record
+	// and asks the policy what the caller's relations to it may do (read, or the action named),
+	// and lists ask the policy what those relations may read. The route only asks that the caller
+	// is signed in; Obj names the kind, Act is empty.
+	Engine bool
 	// Enrolment routes stay open to a user whose role must enrol a second factor and has not
 	// (their own account's security): every other write waits for it (secondFactorGate).
 	Enrolment bool
@@ -32,7 +37,8 @@ const (
 	uploadsPerMinute  = 10
 )
 
-// Routes is the one route table. Every request passes the policy check named on its line.
+// Routes is the one route table. Every request passes the policy check named on its line, or
+// the engine's (Engine).
 func (s *Server) Routes() []Route {
 	h := s.handlers
 	return []Route{
@@ -66,39 +72,39 @@ func (s *Server) Routes() []Route {
 
 		// Disputes: complaints
 		{Method: "POST", Path: "/api/v1/complaints", Obj: "complaint", Act: "create", Handler: h.FileComplaint, Summary: "File a complaint (consumer)"},
-		{Method: "GET", Path: "/api/v1/complaints", Obj: "complaint", Act: "list", Handler: h.ListComplaints, Summary: "Complaints the caller may see"},
-		{Method: "GET", Path: "/api/v1/complaints/:id", Obj: "complaint", Act: "list", Handler: h.WorkflowRecord("complaints"), Summary: "A complaint with its status and deadlines"},
-		{Method: "GET", Path: "/api/v1/complaints/:id/actions", Obj: "complaint", Act: "list", Handler: h.WorkflowActions("complaints"), Summary: "What the caller may do to a complaint now"},
-		{Method: "POST", Path: "/api/v1/complaints/:id/actions/:name", Obj: "complaint", Act: "act", Handler: h.WorkflowDo("complaints"), Summary: "Take an action on a complaint"},
-		{Method: "GET", Path: "/api/v1/complaints/:id/timeline", Obj: "complaint", Act: "list", Handler: h.WorkflowTimeline("complaints"), Summary: "Every step of a complaint, oldest first"},
-		{Method: "POST", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Act: "act", Handler: h.PostMessage("complaints"), Summary: "Post a message on a complaint", PerUser: messagesPerMinute},
-		{Method: "GET", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Act: "list", Handler: h.ListMessages("complaints"), Summary: "A complaint's messages, oldest first"},
-		{Method: "POST", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Act: "act", Handler: h.UploadEvidence("complaints"), Summary: "Upload evidence to a complaint (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
-		{Method: "GET", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Act: "list", Handler: h.ListEvidence("complaints"), Summary: "A complaint's evidence, oldest first"},
+		{Method: "GET", Path: "/api/v1/complaints", Obj: "complaint", Engine: true, Handler: h.ListComplaints, Summary: "Complaints the caller may see"},
+		{Method: "GET", Path: "/api/v1/complaints/:id", Obj: "complaint", Engine: true, Handler: h.WorkflowRecord("complaints"), Summary: "A complaint with its status and deadlines"},
+		{Method: "GET", Path: "/api/v1/complaints/:id/actions", Obj: "complaint", Engine: true, Handler: h.WorkflowActions("complaints"), Summary: "What the caller may do to a complaint now"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/actions/:name", Obj: "complaint", Engine: true, Handler: h.WorkflowDo("complaints"), Summary: "Take an action on a complaint"},
+		{Method: "GET", Path: "/api/v1/complaints/:id/timeline", Obj: "complaint", Engine: true, Handler: h.WorkflowTimeline("complaints"), Summary: "Every step of a complaint, oldest first"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Engine: true, Handler: h.PostMessage("complaints"), Summary: "Post a message on a complaint", PerUser: messagesPerMinute},
+		{Method: "GET", Path: "/api/v1/complaints/:id/messages", Obj: "complaint", Engine: true, Handler: h.ListMessages("complaints"), Summary: "A complaint's messages, oldest first"},
+		{Method: "POST", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Engine: true, Handler: h.UploadEvidence("complaints"), Summary: "Upload evidence to a complaint (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/api/v1/complaints/:id/evidence", Obj: "complaint", Engine: true, Handler: h.ListEvidence("complaints"), Summary: "A complaint's evidence, oldest first"},
 
 		// Disputes: claims
 		{Method: "POST", Path: "/api/v1/claims", Obj: "claim", Act: "create", Handler: h.FileClaim, Summary: "File an after-sales claim (consumer)"},
-		{Method: "GET", Path: "/api/v1/claims", Obj: "claim", Act: "list", Handler: h.ListClaims, Summary: "After-sales claims the caller may see"},
-		{Method: "GET", Path: "/api/v1/claims/:id", Obj: "claim", Act: "list", Handler: h.WorkflowRecord("claims"), Summary: "A claim with its status and deadlines"},
-		{Method: "GET", Path: "/api/v1/claims/:id/actions", Obj: "claim", Act: "list", Handler: h.WorkflowActions("claims"), Summary: "What the caller may do to a claim now"},
-		{Method: "POST", Path: "/api/v1/claims/:id/actions/:name", Obj: "claim", Act: "act", Handler: h.WorkflowDo("claims"), Summary: "Take an action on a claim"},
-		{Method: "GET", Path: "/api/v1/claims/:id/timeline", Obj: "claim", Act: "list", Handler: h.WorkflowTimeline("claims"), Summary: "Every step of a claim, oldest first"},
-		{Method: "POST", Path: "/api/v1/claims/:id/messages", Obj: "claim", Act: "act", Handler: h.PostMessage("claims"), Summary: "Post a message on a claim", PerUser: messagesPerMinute},
-		{Method: "GET", Path: "/api/v1/claims/:id/messages", Obj: "claim", Act: "list", Handler: h.ListMessages("claims"), Summary: "A claim's messages, oldest first"},
-		{Method: "POST", Path: "/api/v1/claims/:id/evidence", Obj: "claim", Act: "act", Handler: h.UploadEvidence("claims"), Summary: "Upload evidence to a claim (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
-		{Method: "GET", Path: "/api/v1/claims/:id/evidence", Obj: "claim", Act: "list", Handler: h.ListEvidence("claims"), Summary: "A claim's evidence, oldest first"},
+		{Method: "GET", Path: "/api/v1/claims", Obj: "claim", Engine: true, Handler: h.ListClaims, Summary: "After-sales claims the caller may see"},
+		{Method: "GET", Path: "/api/v1/claims/:id", Obj: "claim", Engine: true, Handler: h.WorkflowRecord("claims"), Summary: "A claim with its status and deadlines"},
+		{Method: "GET", Path: "/api/v1/claims/:id/actions", Obj: "claim", Engine: true, Handler: h.WorkflowActions("claims"), Summary: "What the caller may do to a claim now"},
+		{Method: "POST", Path: "/api/v1/claims/:id/actions/:name", Obj: "claim", Engine: true, Handler: h.WorkflowDo("claims"), Summary: "Take an action on a claim"},
+		{Method: "GET", Path: "/api/v1/claims/:id/timeline", Obj: "claim", Engine: true, Handler: h.WorkflowTimeline("claims"), Summary: "Every step of a claim, oldest first"},
+		{Method: "POST", Path: "/api/v1/claims/:id/messages", Obj: "claim", Engine: true, Handler: h.PostMessage("claims"), Summary: "Post a message on a claim", PerUser: messagesPerMinute},
+		{Method: "GET", Path: "/api/v1/claims/:id/messages", Obj: "claim", Engine: true, Handler: h.ListMessages("claims"), Summary: "A claim's messages, oldest first"},
+		{Method: "POST", Path: "/api/v1/claims/:id/evidence", Obj: "claim", Engine: true, Handler: h.UploadEvidence("claims"), Summary: "Upload evidence to a claim (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/api/v1/claims/:id/evidence", Obj: "claim", Engine: true, Handler: h.ListEvidence("claims"), Summary: "A claim's evidence, oldest first"},
 
 		// Disputes: arbitration cases
 		{Method: "POST", Path: "/api/v1/cases", Obj: "case", Act: "create", Handler: h.FileCase, Summary: "File an arbitration case (consumer)"},
-		{Method: "GET", Path: "/api/v1/cases", Obj: "case", Act: "list", Handler: h.ListCases, Summary: "Cases the caller may see (the docket)"},
-		{Method: "GET", Path: "/api/v1/cases/:id", Obj: "case", Act: "list", Handler: h.WorkflowRecord("cases"), Summary: "A case with its status and deadlines"},
-		{Method: "GET", Path: "/api/v1/cases/:id/actions", Obj: "case", Act: "list", Handler: h.WorkflowActions("cases"), Summary: "What the caller may do to a case now"},
-		{Method: "POST", Path: "/api/v1/cases/:id/actions/:name", Obj: "case", Act: "act", Handler: h.WorkflowDo("cases"), Summary: "Take an action on a case"},
-		{Method: "GET", Path: "/api/v1/cases/:id/timeline", Obj: "case", Act: "list", Handler: h.WorkflowTimeline("cases"), Summary: "Every step of a case, oldest first"},
-		{Method: "POST", Path: "/api/v1/cases/:id/messages", Obj: "case", Act: "act", Handler: h.PostMessage("cases"), Summary: "Post a message on a case", PerUser: messagesPerMinute},
-		{Method: "GET", Path: "/api/v1/cases/:id/messages", Obj: "case", Act: "list", Handler: h.ListMessages("cases"), Summary: "A case's messages, oldest first"},
-		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.UploadEvidence("cases"), Summary: "Upload evidence to a case (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
-		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Obj: "case", Act: "list", Handler: h.ListEvidence("cases"), Summary: "A case's evidence, oldest first"},
+		{Method: "GET", Path: "/api/v1/cases", Obj: "case", Engine: true, Handler: h.ListCases, Summary: "Cases the caller may see (the docket)"},
+		{Method: "GET", Path: "/api/v1/cases/:id", Obj: "case", Engine: true, Handler: h.WorkflowRecord("cases"), Summary: "A case with its status and deadlines"},
+		{Method: "GET", Path: "/api/v1/cases/:id/actions", Obj: "case", Engine: true, Handler: h.WorkflowActions("cases"), Summary: "What the caller may do to a case now"},
+		{Method: "POST", Path: "/api/v1/cases/:id/actions/:name", Obj: "case", Engine: true, Handler: h.WorkflowDo("cases"), Summary: "Take an action on a case"},
+		{Method: "GET", Path: "/api/v1/cases/:id/timeline", Obj: "case", Engine: true, Handler: h.WorkflowTimeline("cases"), Summary: "Every step of a case, oldest first"},
+		{Method: "POST", Path: "/api/v1/cases/:id/messages", Obj: "case", Engine: true, Handler: h.PostMessage("cases"), Summary: "Post a message on a case", PerUser: messagesPerMinute},
+		{Method: "GET", Path: "/api/v1/cases/:id/messages", Obj: "case", Engine: true, Handler: h.ListMessages("cases"), Summary: "A case's messages, oldest first"},
+		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Obj: "case", Engine: true, Handler: h.UploadEvidence("cases"), Summary: "Upload evidence to a case (multipart, field file: JPEG, PNG, WebP or PDF)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Obj: "case", Engine: true, Handler: h.ListEvidence("cases"), Summary: "A case's evidence, oldest first"},
 		{Method: "GET", Path: "/api/v1/public/rulings", Obj: "ruling", Act: "read", Handler: h.PublicRulings, Summary: "Published awards, anonymised"},
 
 		// Search: every hit one the caller may open
@@ -152,19 +158,19 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/alert-matches", Obj: "alert", Act: "read", Handler: h.AlertMatchQueue, Summary: "Matches of every alert, newest first; ?status=proposed is the inspectors' queue"},
 		{Method: "GET", Path: "/api/v1/public/alerts", Obj: "public_alert", Act: "read", Handler: h.PublicAlerts, Summary: "Public alerts and recalls"},
 		{Method: "POST", Path: "/api/v1/measures", Obj: "measure", Act: "create", Handler: h.IssueMeasure, Summary: "Order a measure (delist, recall, ...)"},
-		{Method: "GET", Path: "/api/v1/measures", Obj: "measure", Act: "list", Handler: h.ListMeasures, Summary: "Measures addressed to my party or issued by my office"},
-		{Method: "GET", Path: "/api/v1/measures/:id", Obj: "measure", Act: "list", Handler: h.WorkflowRecord("measures"), Summary: "A measure with its status and deadline"},
-		{Method: "GET", Path: "/api/v1/measures/:id/actions", Obj: "measure", Act: "list", Handler: h.WorkflowActions("measures"), Summary: "What the caller may do to a measure now"},
-		{Method: "POST", Path: "/api/v1/measures/:id/actions/:name", Obj: "measure", Act: "act", Handler: h.WorkflowDo("measures"), Summary: "Take an action on a measure"},
-		{Method: "GET", Path: "/api/v1/measures/:id/timeline", Obj: "measure", Act: "list", Handler: h.WorkflowTimeline("measures"), Summary: "Every step of a measure"},
-		{Method: "POST", Path: "/api/v1/measures/:id/evidence", Obj: "measure", Act: "act", Handler: h.UploadEvidence("measures"), Summary: "Upload proof of compliance (multipart, field file)", PerUser: uploadsPerMinute},
-		{Method: "GET", Path: "/api/v1/measures/:id/evidence", Obj: "measure", Act: "list", Handler: h.ListEvidence("measures"), Summary: "A measure's files"},
+		{Method: "GET", Path: "/api/v1/measures", Obj: "measure", Engine: true, Handler: h.ListMeasures, Summary: "Measures addressed to my party or issued by my office"},
+		{Method: "GET", Path: "/api/v1/measures/:id", Obj: "measure", Engine: true, Handler: h.WorkflowRecord("measures"), Summary: "A measure with its status and deadline"},
+		{Method: "GET", Path: "/api/v1/measures/:id/actions", Obj: "measure", Engine: true, Handler: h.WorkflowActions("measures"), Summary: "What the caller may do to a measure now"},
+		{Method: "POST", Path: "/api/v1/measures/:id/actions/:name", Obj: "measure", Engine: true, Handler: h.WorkflowDo("measures"), Summary: "Take an action on a measure"},
+		{Method: "GET", Path: "/api/v1/measures/:id/timeline", Obj: "measure", Engine: true, Handler: h.WorkflowTimeline("measures"), Summary: "Every step of a measure"},
+		{Method: "POST", Path: "/api/v1/measures/:id/evidence", Obj: "measure", Engine: true, Handler: h.UploadEvidence("measures"), Summary: "Upload proof of compliance (multipart, field file)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/api/v1/measures/:id/evidence", Obj: "measure", Engine: true, Handler: h.ListEvidence("measures"), Summary: "A measure's files"},
 		{Method: "POST", Path: "/api/v1/handoffs", Obj: "handoff", Act: "create", Handler: h.HandOff, Summary: "Hand a case to a jurisdiction: opens an investigation"},
-		{Method: "GET", Path: "/api/v1/investigations", Obj: "investigation", Act: "list", Handler: h.ListInvestigations, Summary: "My jurisdiction's investigations"},
-		{Method: "GET", Path: "/api/v1/investigations/:id", Obj: "investigation", Act: "list", Handler: h.WorkflowRecord("investigations"), Summary: "An investigation"},
-		{Method: "GET", Path: "/api/v1/investigations/:id/actions", Obj: "investigation", Act: "list", Handler: h.WorkflowActions("investigations"), Summary: "What the caller may do to an investigation now"},
-		{Method: "POST", Path: "/api/v1/investigations/:id/actions/:name", Obj: "investigation", Act: "act", Handler: h.WorkflowDo("investigations"), Summary: "Take, close or transfer an investigation"},
-		{Method: "GET", Path: "/api/v1/investigations/:id/timeline", Obj: "investigation", Act: "list", Handler: h.WorkflowTimeline("investigations"), Summary: "Every step of an investigation, hand-offs included"},
+		{Method: "GET", Path: "/api/v1/investigations", Obj: "investigation", Engine: true, Handler: h.ListInvestigations, Summary: "My jurisdiction's investigations"},
+		{Method: "GET", Path: "/api/v1/investigations/:id", Obj: "investigation", Engine: true, Handler: h.WorkflowRecord("investigations"), Summary: "An investigation"},
+		{Method: "GET", Path: "/api/v1/investigations/:id/actions", Obj: "investigation", Engine: true, Handler: h.WorkflowActions("investigations"), Summary: "What the caller may do to an investigation now"},
+		{Method: "POST", Path: "/api/v1/investigations/:id/actions/:name", Obj: "investigation", Engine: true, Handler: h.WorkflowDo("investigations"), Summary: "Take, close or transfer an investigation"},
+		{Method: "GET", Path: "/api/v1/investigations/:id/timeline", Obj: "investigation", Engine: true, Handler: h.WorkflowTimeline("investigations"), Summary: "Every step of an investigation, hand-offs included"},
 
 		// Credit and the negative list (Art. 20, 31, 32)
 		{Method: "GET", Path: "/api/v1/public/parties/:id/credit", Obj: "credit", Act: "read", Handler: h.PartyCredit, Summary: "A party's public credit record, score and grade"},
@@ -192,25 +198,25 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/account/sign-out-everywhere", Obj: "account", Act: "secure", Handler: h.SignOutEverywhereForm, Summary: "Sign out everywhere (form)", Enrolment: true},
 		{Method: "POST", Path: "/account/totp", Obj: "account", Act: "secure", Handler: h.BeginTOTPForm, Summary: "Set up two-step sign-in (form)", Secret: true, Enrolment: true},
 		{Method: "POST", Path: "/account/totp/confirm", Obj: "account", Act: "secure", Handler: h.ConfirmTOTPForm, Summary: "Turn on two-step sign-in (form)", Enrolment: true},
-		{Method: "GET", Path: "/complaints", Obj: "complaint", Act: "list", Handler: h.ComplaintsPage, Summary: "Complaints page: mine, my inbox, my queue"},
+		{Method: "GET", Path: "/complaints", Obj: "complaint", Engine: true, Handler: h.ComplaintsPage, Summary: "Complaints page: mine, my inbox, my queue"},
 		{Method: "GET", Path: "/complaints/new", Obj: "complaint", Act: "create", Handler: h.NewComplaintPage, Summary: "Complaint form"},
 		{Method: "POST", Path: "/complaints", Obj: "complaint", Act: "create", Handler: h.FileComplaintForm, Summary: "File a complaint (form)"},
-		{Method: "GET", Path: "/complaints/:id", Obj: "complaint", Act: "list", Handler: h.WorkflowPage("complaints"), Summary: "Complaint page"},
-		{Method: "POST", Path: "/complaints/:id/actions/:name", Obj: "complaint", Act: "act", Handler: h.WorkflowActionForm("complaints"), Summary: "Take an action on a complaint (form)"},
-		{Method: "POST", Path: "/complaints/:id/messages", Obj: "complaint", Act: "act", Handler: h.MessageForm("complaints"), Summary: "Post a message on a complaint (form)", PerUser: messagesPerMinute},
-		{Method: "POST", Path: "/complaints/:id/evidence", Obj: "complaint", Act: "act", Handler: h.EvidenceForm("complaints"), Summary: "Upload evidence to a complaint (form)", PerUser: uploadsPerMinute},
-		{Method: "GET", Path: "/claims", Obj: "claim", Act: "list", Handler: h.ClaimsPage, Summary: "After-sales claims page: mine, my inbox"},
+		{Method: "GET", Path: "/complaints/:id", Obj: "complaint", Engine: true, Handler: h.WorkflowPage("complaints"), Summary: "Complaint page"},
+		{Method: "POST", Path: "/complaints/:id/actions/:name", Obj: "complaint", Engine: true, Handler: h.WorkflowActionForm("complaints"), Summary: "Take an action on a complaint (form)"},
+		{Method: "POST", Path: "/complaints/:id/messages", Obj: "complaint", Engine: true, Handler: h.MessageForm("complaints"), Summary: "Post a message on a complaint (form)", PerUser: messagesPerMinute},
+		{Method: "POST", Path: "/complaints/:id/evidence", Obj: "complaint", Engine: true, Handler: h.EvidenceForm("complaints"), Summary: "Upload evidence to a complaint (form)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/claims", Obj: "claim", Engine: true, Handler: h.ClaimsPage, Summary: "After-sales claims page: mine, my inbox"},
 		{Method: "GET", Path: "/claims/new", Obj: "claim", Act: "create", Handler: h.NewClaimPage, Summary: "After-sales claim form"},
 		{Method: "POST", Path: "/claims", Obj: "claim", Act: "create", Handler: h.FileClaimForm, Summary: "File an after-sales claim (form)"},
-		{Method: "GET", Path: "/claims/:id", Obj: "claim", Act: "list", Handler: h.WorkflowPage("claims"), Summary: "After-sales claim page"},
-		{Method: "POST", Path: "/claims/:id/actions/:name", Obj: "claim", Act: "act", Handler: h.WorkflowActionForm("claims"), Summary: "Take an action on a claim (form)"},
-		{Method: "POST", Path: "/claims/:id/messages", Obj: "claim", Act: "act", Handler: h.MessageForm("claims"), Summary: "Post a message on a claim (form)", PerUser: messagesPerMinute},
-		{Method: "POST", Path: "/claims/:id/evidence", Obj: "claim", Act: "act", Handler: h.EvidenceForm("claims"), Summary: "Upload evidence to a claim (form)", PerUser: uploadsPerMinute},
-		{Method: "GET", Path: "/cases", Obj: "case", Act: "list", Handler: h.CasesPage, Summary: "Arbitration docket page"},
-		{Method: "GET", Path: "/cases/:id", Obj: "case", Act: "list", Handler: h.WorkflowPage("cases"), Summary: "Arbitration case page"},
-		{Method: "POST", Path: "/cases/:id/actions/:name", Obj: "case", Act: "act", Handler: h.WorkflowActionForm("cases"), Summary: "Take an action on a case (form)"},
-		{Method: "POST", Path: "/cases/:id/messages", Obj: "case", Act: "act", Handler: h.MessageForm("cases"), Summary: "Post a message on a case (form)", PerUser: messagesPerMinute},
-		{Method: "POST", Path: "/cases/:id/evidence", Obj: "case", Act: "act", Handler: h.EvidenceForm("cases"), Summary: "Upload evidence to a case (form)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/claims/:id", Obj: "claim", Engine: true, Handler: h.WorkflowPage("claims"), Summary: "After-sales claim page"},
+		{Method: "POST", Path: "/claims/:id/actions/:name", Obj: "claim", Engine: true, Handler: h.WorkflowActionForm("claims"), Summary: "Take an action on a claim (form)"},
+		{Method: "POST", Path: "/claims/:id/messages", Obj: "claim", Engine: true, Handler: h.MessageForm("claims"), Summary: "Post a message on a claim (form)", PerUser: messagesPerMinute},
+		{Method: "POST", Path: "/claims/:id/evidence", Obj: "claim", Engine: true, Handler: h.EvidenceForm("claims"), Summary: "Upload evidence to a claim (form)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/cases", Obj: "case", Engine: true, Handler: h.CasesPage, Summary: "Arbitration docket page"},
+		{Method: "GET", Path: "/cases/:id", Obj: "case", Engine: true, Handler: h.WorkflowPage("cases"), Summary: "Arbitration case page"},
+		{Method: "POST", Path: "/cases/:id/actions/:name", Obj: "case", Engine: true, Handler: h.WorkflowActionForm("cases"), Summary: "Take an action on a case (form)"},
+		{Method: "POST", Path: "/cases/:id/messages", Obj: "case", Engine: true, Handler: h.MessageForm("cases"), Summary: "Post a message on a case (form)", PerUser: messagesPerMinute},
+		{Method: "POST", Path: "/cases/:id/evidence", Obj: "case", Engine: true, Handler: h.EvidenceForm("cases"), Summary: "Upload evidence to a case (form)", PerUser: uploadsPerMinute},
 		{Method: "GET", Path: "/rulings", Obj: "ruling", Act: "read", Handler: h.RulingsPage, Summary: "Published rulings page"},
 		{Method: "GET", Path: "/search", Obj: "search", Act: "read", Handler: h.SearchPage, Summary: "Search page: everything the caller may open"},
 		{Method: "GET", Path: "/stats", Obj: "stats", Act: "read", Handler: h.StatsPage, Summary: "Public statistics page: charts with their tables"},
@@ -242,13 +248,13 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/inspect/matches", Obj: "alert", Act: "read", Handler: h.MatchesPage, Summary: "Import matches page: proposed matches of alerts to products and listings; ?status=, ?alert_id="},
 		{Method: "POST", Path: "/inspect/matches/:id/confirm", Obj: "alert", Act: "create", Handler: h.ConfirmMatchForm, Summary: "Confirm an import match (form)"},
 		{Method: "POST", Path: "/inspect/matches/:id/reject", Obj: "alert", Act: "create", Handler: h.RejectMatchForm, Summary: "Reject an import match (form)"},
-		{Method: "GET", Path: "/measures", Obj: "measure", Act: "list", Handler: h.MeasuresPage, Summary: "Measures page"},
-		{Method: "GET", Path: "/measures/:id", Obj: "measure", Act: "list", Handler: h.WorkflowPage("measures"), Summary: "A measure's page"},
-		{Method: "POST", Path: "/measures/:id/actions/:name", Obj: "measure", Act: "act", Handler: h.WorkflowActionForm("measures"), Summary: "Take an action on a measure (form)"},
-		{Method: "POST", Path: "/measures/:id/evidence", Obj: "measure", Act: "act", Handler: h.EvidenceForm("measures"), Summary: "Upload proof to a measure (form)", PerUser: uploadsPerMinute},
-		{Method: "GET", Path: "/investigations", Obj: "investigation", Act: "list", Handler: h.InvestigationsPage, Summary: "My jurisdiction's investigations page"},
-		{Method: "GET", Path: "/investigations/:id", Obj: "investigation", Act: "list", Handler: h.WorkflowPage("investigations"), Summary: "An investigation's page"},
-		{Method: "POST", Path: "/investigations/:id/actions/:name", Obj: "investigation", Act: "act", Handler: h.WorkflowActionForm("investigations"), Summary: "Take an action on an investigation (form)"},
+		{Method: "GET", Path: "/measures", Obj: "measure", Engine: true, Handler: h.MeasuresPage, Summary: "Measures page"},
+		{Method: "GET", Path: "/measures/:id", Obj: "measure", Engine: true, Handler: h.WorkflowPage("measures"), Summary: "A measure's page"},
+		{Method: "POST", Path: "/measures/:id/actions/:name", Obj: "measure", Engine: true, Handler: h.WorkflowActionForm("measures"), Summary: "Take an action on a measure (form)"},
+		{Method: "POST", Path: "/measures/:id/evidence", Obj: "measure", Engine: true, Handler: h.EvidenceForm("measures"), Summary: "Upload proof to a measure (form)", PerUser: uploadsPerMinute},
+		{Method: "GET", Path: "/investigations", Obj: "investigation", Engine: true, Handler: h.InvestigationsPage, Summary: "My jurisdiction's investigations page"},
+		{Method: "GET", Path: "/investigations/:id", Obj: "investigation", Engine: true, Handler: h.WorkflowPage("investigations"), Summary: "An investigation's page"},
+		{Method: "POST", Path: "/investigations/:id/actions/:name", Obj: "investigation", Engine: true, Handler: h.WorkflowActionForm("investigations"), Summary: "Take an action on an investigation (form)"},
 		{Method: "GET", Path: "/notifications", Obj: "notification", Act: "list", Handler: h.NotificationsPage, Summary: "My notices page, newest first"},
 		{Method: "GET", Path: "/admin/audit", Obj: "audit", Act: "read", Handler: h.AuditPage, Summary: "Audit trail page"},
 

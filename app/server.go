@@ -167,7 +167,7 @@ func (s *Server) buildApp() error {
 		if r.PerUser > 0 {
 			chain = append(chain, s.userLimiter(r.PerUser))
 		}
-		chain = append(chain, s.guard(r.Obj, r.Act), s.secondFactorGate(r), s.idempotent(r), r.Handler)
+		chain = append(chain, s.guard(r), s.secondFactorGate(r), s.idempotent(r), r.Handler)
 		app.Add(r.Method, r.Path, chain...)
 	}
 	s.fiber = app

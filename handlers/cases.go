@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // FileCase files an arbitration case (consumer).
@@ -29,7 +30,7 @@ func (h *Handlers) ListCases(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListCases(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.ArbitrationCase](ctx, h.Engine, currentUser(c), "cases", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // FileClaim files a consumer's after-sales claim.
@@ -29,7 +30,7 @@ func (h *Handlers) ListClaims(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListClaims(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Claim](ctx, h.Engine, currentUser(c), "claims", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

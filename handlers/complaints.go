@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // FileComplaint files a consumer's complaint.
@@ -29,7 +30,7 @@ func (h *Handlers) ListComplaints(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListComplaints(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Complaint](ctx, h.Engine, currentUser(c), "complaints", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ const (
 	ClientKey     = "client"  // the caller's address (app's clientAddress: behind trusted proxies, the one they name)
 	LangKey       = "lang"    // "zh-CN" or "en"
 	CSRFKey       = "csrf"    // the CSRF token the forms of this page must carry
+	PolicyKey     = "policy"  // the live *models.Policy, for the layout's navigation
 	SessionCookie = "portal_session"
 	CSRFCookie    = "portal_csrf"
 	LangCookie    = "portal_lang"

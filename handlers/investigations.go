@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // HandOff hands a case to the jurisdiction of the responsible party (属地查处).
@@ -29,7 +30,7 @@ func (h *Handlers) ListInvestigations(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListInvestigations(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Investigation](ctx, h.Engine, currentUser(c), "investigations", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // IssueMeasure orders a measure (inspector).
@@ -30,7 +31,7 @@ func (h *Handlers) ListMeasures(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListMeasures(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Measure](ctx, h.Engine, currentUser(c), "measures", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

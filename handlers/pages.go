@@ -20,43 +20,40 @@ type navItem struct {
 	Active      bool
 }
 
-// navFor lists the links a caller's roles lead to. Each area adds its links here as it lands.
-func navFor(u *models.User, path string) []navItem {
-	items := []navItem{{Href: "/", Label: "nav.home"}}
-	if u != nil {
-		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform) ||
-			u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleAdmin) {
-			items = append(items, navItem{Href: "/complaints", Label: "nav.complaints"})
-		}
-		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RoleAdmin) {
-			items = append(items, navItem{Href: "/claims", Label: "nav.claims"})
-		}
-		if u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleAdmin) {
-			items = append(items, navItem{Href: "/listings", Label: "nav.listings"},
-				navItem{Href: "/registry/products", Label: "nav.registry"},
-				navItem{Href: "/inspect/matches", Label: "nav.matches"},
-				navItem{Href: "/investigations", Label: "nav.investigations"})
-		}
-		if u.Roles.Has(models.RoleInspector) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform) ||
-			u.Roles.Has(models.RoleAdmin) {
-			items = append(items, navItem{Href: "/measures", Label: "nav.measures"})
-		}
-		if u.Roles.Has(models.RoleConsumer) || u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RoleArbitrator) ||
-			u.Roles.Has(models.RoleAdmin) {
-			items = append(items, navItem{Href: "/cases", Label: "nav.cases"})
-		}
+// navFor lists the links the live policy lets the caller follow: a workflow kind's list when
+// their roles may file one or they hold a relation the policy lets read it by who they are
+// (their party, office or role, not only what they filed); every other area when their roles
+// may read it.
+func navFor(p *models.Policy, u *models.User, path string) []navItem {
+	reads := func(obj string) bool { return p != nil && p.MayAs(u, obj, "read") }
+	works := func(obj string) bool {
+		return p != nil && u != nil && (p.MayAs(u, obj, "create") || p.Readable(obj, u).Standing())
 	}
-	items = append(items, navItem{Href: "/alerts", Label: "nav.alerts"})
-	items = append(items, navItem{Href: "/rulings", Label: "nav.rulings"})
-	items = append(items, navItem{Href: "/stats", Label: "nav.stats"}, navItem{Href: "/negative-list", Label: "nav.negative_list"})
-	if u != nil {
-		if u.Roles.Has(models.RoleAdmin) {
-			items = append(items, navItem{Href: "/admin/audit", Label: "nav.audit"})
-		}
-		items = append(items, navItem{Href: "/account", Label: "nav.account"})
+	links := []struct {
+		href, label string
+		show        bool
+	}{
+		{"/", "nav.home", true},
+		{"/complaints", "nav.complaints", works("complaint")},
+		{"/claims", "nav.claims", works("claim")},
+		{"/listings", "nav.listings", reads("listing")},
+		{"/registry/products", "nav.registry", reads("product")},
+		{"/inspect/matches", "nav.matches", reads("alert")},
+		{"/investigations", "nav.investigations", works("investigation")},
+		{"/measures", "nav.measures", works("measure")},
+		{"/cases", "nav.cases", works("case")},
+		{"/alerts", "nav.alerts", true},
+		{"/rulings", "nav.rulings", true},
+		{"/stats", "nav.stats", true},
+		{"/negative-list", "nav.negative_list", true},
+		{"/admin/audit", "nav.audit", reads("audit")},
+		{"/account", "nav.account", u != nil},
 	}
-	for i := range items {
-		items[i].Active = items[i].Href == path
+	var items []navItem
+	for _, l := range links {
+		if l.show {
+			items = append(items, navItem{Href: l.href, Label: l.label, Active: l.href == path})
+		}
 	}
 	return items
 }
@@ -65,9 +62,10 @@ func navFor(u *models.User, path string) []navItem {
 func PageData(c *fiber.Ctx, title string, extra fiber.Map) fiber.Map {
 	u := currentUser(c)
 	csrf, _ := c.Locals(CSRFKey).(string)
+	policy, _ := c.Locals(PolicyKey).(*models.Policy)
 	data := fiber.Map{
 		"Lang": lang(c), "User": u, "Title": title, "CSRF": csrf,
-		"Path": c.Path(), "Nav": navFor(u, c.Path()),
+		"Path": c.Path(), "Nav": navFor(policy, u, c.Path()),
 	}
 	for k, v := range extra {
 		data[k] = v

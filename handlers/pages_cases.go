@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 func caseFacts(k *models.ArbitrationCase) (string, []fact, []fact) {
@@ -36,7 +37,7 @@ func (h *Handlers) CasesPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListCases(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.ArbitrationCase](ctx, h.Engine, currentUser(c), "cases", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hzcbec/portal/models"
 	"github.com/hzcbec/portal/models/clock"
+	"github.com/hzcbec/portal/workflows"
 )
 
 func claimFacts(c *models.Claim) (string, []fact, []fact) {
@@ -53,7 +54,7 @@ func (h *Handlers) ClaimsPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListClaims(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Claim](ctx, h.Engine, currentUser(c), "claims", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 func complaintFacts(c *models.Complaint) (string, []fact, []fact) {
@@ -42,7 +43,7 @@ func (h *Handlers) ComplaintsPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListComplaints(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Complaint](ctx, h.Engine, currentUser(c), "complaints", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

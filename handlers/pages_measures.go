@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 func measureFacts(m *models.Measure) (string, []fact, []fact) {
@@ -46,7 +47,7 @@ func (h *Handlers) MeasuresPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListMeasures(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Measure](ctx, h.Engine, currentUser(c), "measures", c.Query("status"), p)
 	if err != nil {
 		return err
 	}
@@ -61,7 +62,7 @@ func (h *Handlers) InvestigationsPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Engine.ListInvestigations(ctx, currentUser(c), c.Query("status"), p)
+	items, next, err := workflows.List[models.Investigation](ctx, h.Engine, currentUser(c), "investigations", c.Query("status"), p)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ func (h *Handlers) NotificationsPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	items, next, err := h.Store.NotificationsFor(ctx, currentUser(c), p)
+	items, next, err := h.Store.NotificationsFor(ctx, currentUser(c), h.Policy.Reads(currentUser(c)), p)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,5 @@ func (h *Handlers) may(c *fiber.Ctx, obj, act string) bool {
 	if h.Policy == nil {
 		return false
 	}
-	roles, dom := []string{"public"}, "-"
-	if u := currentUser(c); u != nil {
-		roles = u.Roles
-		if u.Jurisdiction != nil {
-			dom = *u.Jurisdiction
-		}
-	}
-	return h.Policy.Allowed(roles, dom, obj, act, "-")
+	return h.Policy.MayAs(currentUser(c), obj, act)
 }

@@ -50,34 +50,17 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	ctx, cancel := ctx(c)
 	defer cancel()
 	u := currentUser(c)
-	rec, _, err := h.Engine.Open(ctx, u, kind, id)
-	if err != nil {
-		return err
-	}
-	actions, err := h.Engine.Actions(ctx, u, kind, id)
-	if err != nil {
-		return err
-	}
 	// The page shows a hundred steps and messages at a time, each list with a link to the next.
-	timeline, timelineNext, err := h.Engine.Timeline(ctx, u, kind, id, models.Page{Limit: models.MaxPageLimit, Cursor: c.Query("timeline_cursor")})
+	v, err := h.Engine.View(ctx, u, kind, id, models.Page{Limit: models.MaxPageLimit, Cursor: c.Query("timeline_cursor")},
+		models.Page{Limit: models.MaxPageLimit, Cursor: c.Query("messages_cursor")})
 	if err != nil {
 		return err
 	}
-	all := models.Page{Limit: models.MaxPageLimit}
-	messages, messagesNext, err := h.Engine.Messages(ctx, u, kind, id, models.Page{Limit: models.MaxPageLimit, Cursor: c.Query("messages_cursor")})
-	if err != nil {
-		return err
-	}
-	evidence, _, err := h.Engine.ListEvidence(ctx, u, kind, id, all)
-	if err != nil {
-		return err
-	}
-	st := rec.State()
-	p := workflowPage{Kind: kind, ID: id, Status: st.Status, Actions: actions, Timeline: timeline,
-		Messages: messages, Evidence: evidence, TimelineNext: nextPage(c, "timeline_cursor", timelineNext),
-		MessagesNext: nextPage(c, "messages_cursor", messagesNext),
-		CanMessage:   h.Engine.CheckAttach(ctx, u, kind, id, "message") == nil,
-		CanUpload:    h.Engine.CheckAttach(ctx, u, kind, id, "evidence") == nil}
+	rec, st := v.Record, v.Record.State()
+	p := workflowPage{Kind: kind, ID: id, Status: st.Status, Actions: v.Actions, Timeline: v.Timeline,
+		Messages: v.Messages, Evidence: v.Evidence, TimelineNext: nextPage(c, "timeline_cursor", v.TimelineNext),
+		MessagesNext: nextPage(c, "messages_cursor", v.MessagesNext),
+		CanMessage:   v.CanMessage, CanUpload: v.CanAddEvidence}
 	names := make([]string, 0, len(st.Deadlines))
 	for name := range st.Deadlines {
 		names = append(names, name)
@@ -86,7 +69,7 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 	for _, name := range names {
 		p.Deadlines = append(p.Deadlines, fact{Label: "deadline." + name, Value: localTime(st.Deadlines[name])})
 	}
-	for _, a := range actions {
+	for _, a := range v.Actions {
 		for _, f := range a.Fields {
 			if f.Name == "arbitrator_id" && p.Arbitrators == nil {
 				if p.Arbitrators, err = h.Store.UsersWithRole(ctx, models.RoleArbitrator); err != nil {
@@ -95,20 +78,17 @@ func (h *Handlers) renderWorkflow(c *fiber.Ctx, status int, kind, id string, err
 			}
 		}
 	}
-	if complaint, ok := workflows.ComplaintOf(rec); ok {
-		p.Number, p.Facts, p.Links = complaintFacts(complaint)
-	}
-	if arbitration, ok := workflows.CaseOf(rec); ok {
-		p.Number, p.Facts, p.Links = caseFacts(arbitration)
-	}
-	if m, ok := workflows.MeasureOf(rec); ok {
-		p.Number, p.Facts, p.Links = measureFacts(m)
-	}
-	if inv, ok := workflows.InvestigationOf(rec); ok {
-		p.Number, p.Facts, p.Links = investigationFacts(inv)
-	}
-	if claim, ok := workflows.ClaimOf(rec); ok {
-		p.Number, p.Facts, p.Links = claimFacts(claim)
+	switch r := rec.(type) {
+	case *models.Complaint:
+		p.Number, p.Facts, p.Links = complaintFacts(r)
+	case *models.ArbitrationCase:
+		p.Number, p.Facts, p.Links = caseFacts(r)
+	case *models.Measure:
+		p.Number, p.Facts, p.Links = measureFacts(r)
+	case *models.Investigation:
+		p.Number, p.Facts, p.Links = investigationFacts(r)
+	case *models.Claim:
+		p.Number, p.Facts, p.Links = claimFacts(r)
 	}
 	if err := h.nameParties(ctx, p.Facts); err != nil {
 		return err

@@ -126,41 +126,6 @@ func (s *Store) CaseByID(ctx context.Context, id string) (*ArbitrationCase, erro
 	return byID[ArbitrationCase](ctx, s.db, id)
 }
 
-// CaseFilter narrows a list to what one caller may see.
-type CaseFilter struct {
-	ClaimantID   string
-	RespondentID string
-	ArbitratorID string
-	All          bool // the institution's secretaries and the admin
-	Status       string
-}
-
-// ListCases pages through cases, newest first.
-func (s *Store) ListCases(ctx context.Context, f CaseFilter, page Page) ([]ArbitrationCase, *string, error) {
-	q := s.db.WithContext(ctx).Model(&ArbitrationCase{}).Order("id DESC").Limit(page.Limit + 1)
-	if !f.All {
-		cond := s.db.Where("claimant_id = ?", f.ClaimantID)
-		if f.RespondentID != "" {
-			cond = cond.Or("respondent_id = ?", f.RespondentID)
-		}
-		if f.ArbitratorID != "" {
-			cond = cond.Or("arbitrator_id = ?", f.ArbitratorID)
-		}
-		q = q.Where(cond)
-	}
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
-	if page.Cursor != "" {
-		q = q.Where("id < ?", page.Cursor)
-	}
-	var out []ArbitrationCase
-	if err := q.Find(&out).Error; err != nil {
-		return nil, nil, err
-	}
-	return pageOf(out, page.Limit, func(c ArbitrationCase) string { return c.ID })
-}
-
 // Ruling is a published award as the public sees it: anonymised, without the consumer's name
 // or contact details.
 type Ruling struct {

@@ -109,25 +109,3 @@ func (s *Store) Handoffs(ctx context.Context, investigationID string) ([]Handoff
 	err := s.db.WithContext(ctx).Where("investigation_id = ?", investigationID).Order("id").Find(&out).Error
 	return out, err
 }
-
-// ListInvestigations pages through a jurisdiction's investigations (all for the admin), newest first.
-func (s *Store) ListInvestigations(ctx context.Context, jurisdiction string, all bool, status string, page Page) ([]Investigation, *string, error) {
-	q := s.db.WithContext(ctx).Model(&Investigation{}).Order("id DESC").Limit(page.Limit + 1)
-	if !all {
-		if jurisdiction == "" {
-			return []Investigation{}, nil, nil
-		}
-		q = q.Where("jurisdiction = ?", jurisdiction)
-	}
-	if status != "" {
-		q = q.Where("status = ?", status)
-	}
-	if page.Cursor != "" {
-		q = q.Where("id < ?", page.Cursor)
-	}
-	var out []Investigation
-	if err := q.Find(&out).Error; err != nil {
-		return nil, nil, err
-	}
-	return pageOf(out, page.Limit, func(i Investigation) string { return i.ID })
-}

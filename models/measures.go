@@ -119,36 +119,6 @@ func (s *Store) MeasureByID(ctx context.Context, id string) (*Measure, error) {
 	return byID[Measure](ctx, s.db, id)
 }
 
-// MeasureFilter narrows a list to what one caller may see.
-type MeasureFilter struct {
-	TargetPartyID string
-	Jurisdiction  string
-	All           bool
-	Status        string
-}
-
-// ListMeasures pages through measures, newest first.
-func (s *Store) ListMeasures(ctx context.Context, f MeasureFilter, page Page) ([]Measure, *string, error) {
-	q := s.db.WithContext(ctx).Model(&Measure{}).Order("id DESC").Limit(page.Limit + 1)
-	if !f.All {
-		if f.TargetPartyID == "" && f.Jurisdiction == "" {
-			return []Measure{}, nil, nil
-		}
-		q = q.Where("target_party_id = ? OR jurisdiction = ?", f.TargetPartyID, f.Jurisdiction)
-	}
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
-	if page.Cursor != "" {
-		q = q.Where("id < ?", page.Cursor)
-	}
-	var out []Measure
-	if err := q.Find(&out).Error; err != nil {
-		return nil, nil, err
-	}
-	return pageOf(out, page.Limit, func(m Measure) string { return m.ID })
-}
-
 // DelistTx marks a listing delisted, inside the transaction of the measure complied with.
 func DelistTx(tx *gorm.DB, actor Actor, listingID, measureID string) error {
 	res := tx.Exec(`UPDATE listings SET status = 'delisted', updated_at = ? WHERE id = ? AND status <> 'delisted'`, tx.NowFunc(), listingID)

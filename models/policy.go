@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/casbin/casbin/v2"
@@ -24,6 +25,12 @@ type Policy struct {
 	// A cached enforcer: decisions repeat (few roles, kinds, actions and states), and the
 	// cache is dropped on every reload.
 	enforcer *casbin.SyncedCachedEnforcer
+
+	// scopes caches Scope's answers; generation counts reloads, so an answer read from the old
+	// rules is not kept after a reload.
+	mu         sync.Mutex
+	generation int
+	scopes     map[string]Scope
 }
 
 // Rule is one policy line: ptype "p" (sub, dom, obj, act, state) or "g" (role, inherited role, dom).
@@ -59,7 +66,7 @@ func (s *Store) LoadPolicy() (*Policy, error) {
 	if err := e.LoadPolicy(); err != nil {
 		return nil, fmt.Errorf("loading the access policy: %w", err)
 	}
-	return &Policy{enforcer: e}, nil
+	return &Policy{enforcer: e, scopes: map[string]Scope{}}, nil
 }
 
 // Allowed tells whether any of the roles may act. dom and state are "-" when they do not apply.
@@ -83,7 +90,13 @@ func (p *Policy) Reload() error {
 	if err := p.enforcer.LoadPolicy(); err != nil {
 		return err
 	}
-	return p.enforcer.InvalidateCache()
+	err := p.enforcer.InvalidateCache()
+	// Scopes go after the decisions they were read from.
+	p.mu.Lock()
+	p.generation++
+	p.scopes = map[string]Scope{}
+	p.mu.Unlock()
+	return err
 }
 
 // Rules lists every rule, "p" lines first.

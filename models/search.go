@@ -51,10 +51,7 @@ type SearchRow struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	Public        bool
-	UserIDs       []string
-	PartyAccess   []string
-	Jurisdictions []string
-	Roles         []string
+	Access        []string // the access terms of a workflow record (relations.go)
 	// AnonName and AnonEmail are the consumer that Anonymise removes from a ruling's text.
 	AnonName  string
 	AnonEmail string
@@ -64,7 +61,7 @@ type SearchRow struct {
 // searchColumns are the columns every leg of searchSQL gives, in SearchRow's order.
 const searchColumns = `d.type, d.id, d.number, d.title, d.body, d.parties, d.keywords, d.status, d.category, d.level,
 	d.hazards, d.origin_country, d.jurisdiction, d.party_ids, d.date, d.created_at, d.updated_at,
-	d.public, d.user_ids, d.party_access, d.jurisdictions, d.roles, d.anon_name, d.anon_email, d.url`
+	d.public, d.access, d.anon_name, d.anon_email, d.url`
 
 // searchText is each table's own searchable text, the expression its trigram index was built on
 // (migrations/00030_search.sql): the same text, character for character, or the index is not used.
@@ -91,20 +88,20 @@ var searchLegs = map[string]string{
 		coalesce(m.jurisdiction, '') AS jurisdiction,
 		CASE WHEN p.manufacturer_id IS NULL THEN '{}'::text[] ELSE ARRAY[p.manufacturer_id] END AS party_ids,
 		p.created_at AS date, p.created_at, p.updated_at,
-		false AS public, '{}'::text[] AS user_ids, '{}'::text[] AS party_access, '{}'::text[] AS jurisdictions, '{}'::text[] AS roles,
+		false AS public, '{}'::text[] AS access,
 		''::text AS anon_name, ''::text AS anon_email, '/products/' || p.id || '/trace' AS url, ` + searchText["product"] + ` AS search_text
 		FROM products p LEFT JOIN parties m ON m.id = p.manufacturer_id`,
 	"listing": `SELECT 'listing'::text, l.id, ''::text, l.title, l.url,
 		ARRAY[mp.name, mp.name_en, pp.name, pp.name_en], l.gtins,
 		l.status, ''::text, ''::text, '{}'::text[], ''::text, coalesce(mp.jurisdiction, ''),
 		ARRAY[l.merchant_id, l.platform_id], l.discovered_at, l.created_at, l.updated_at,
-		false, '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[], ''::text, ''::text, '/listings/' || l.id, ` + searchText["listing"] + `
+		false, '{}'::text[], ''::text, ''::text, '/listings/' || l.id, ` + searchText["listing"] + `
 		FROM listings l JOIN parties mp ON mp.id = l.merchant_id JOIN parties pp ON pp.id = l.platform_id`,
 	"inspection": `SELECT 'inspection'::text, i.id, i.report_no, concat_ws(' ', pr.name, nullif(pr.name_en, '')), search_items(i.items),
 		ARRAY[coalesce(lab.name, ''), coalesce(lab.name_en, '')], ARRAY[pr.brand, pr.model, coalesce(pr.gtin::text, '')],
 		i.conclusion, i.kind, ''::text, '{}'::text[], pr.origin_country::text, coalesce(i.jurisdiction, ''),
 		CASE WHEN i.lab_id IS NULL THEN '{}'::text[] ELSE ARRAY[i.lab_id] END, i.sampled_at, i.created_at, i.created_at,
-		false, '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[], ''::text, ''::text,
+		false, '{}'::text[], ''::text, ''::text,
 		CASE WHEN i.listing_id IS NOT NULL THEN '/listings/' || i.listing_id ELSE '/products/' || i.product_id || '/trace' END,
 		` + searchText["inspection"] + `
 		FROM inspections i JOIN products pr ON pr.id = i.product_id LEFT JOIN parties lab ON lab.id = i.lab_id`,
@@ -112,7 +109,7 @@ var searchLegs = map[string]string{
 		'{}'::text[], ARRAY[a.brand, a.model, a.source_ref] || a.gtins || a.hazards,
 		''::text, a.source, a.level, a.hazards, a.country, coalesce(a.jurisdiction, ''),
 		'{}'::text[], coalesce(a.issued_on::timestamptz, a.created_at), a.created_at, a.created_at,
-		a.public, '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[], ''::text, ''::text,
+		a.public, '{}'::text[], ''::text, ''::text,
 		CASE WHEN a.public THEN '/alerts/' || a.id ELSE '/api/v1/alerts/' || a.id END, ` + searchText["alert"] + `
 		FROM alerts a`,
 	"complaint": `SELECT 'complaint'::text, c.id, c.number, c.number || ' ' || rp.name, c.description || E'\n' || c.request,
@@ -120,24 +117,20 @@ var searchLegs = map[string]string{
 		c.status, c.category, ''::text, '{}'::text[], ''::text, c.jurisdiction,
 		CASE WHEN c.platform_id IS NULL THEN ARRAY[c.respondent_id] ELSE ARRAY[c.respondent_id, c.platform_id] END,
 		c.created_at, c.created_at, c.updated_at,
-		false, ARRAY[c.complainant_id],
-		CASE WHEN c.platform_id IS NULL THEN ARRAY['merchant:' || c.respondent_id]
-		     ELSE ARRAY['merchant:' || c.respondent_id, 'platform:' || c.platform_id] END,
-		ARRAY[c.jurisdiction], ARRAY['admin'], ''::text, ''::text, '/complaints/' || c.id, ` + searchText["complaint"] + `
+		false, ` + accessTermsSQL("complaint", "c") + `, ''::text, ''::text, '/complaints/' || c.id, ` + searchText["complaint"] + `
 		FROM complaints c JOIN parties rp ON rp.id = c.respondent_id LEFT JOIN parties pp ON pp.id = c.platform_id`,
 	"claim": `SELECT 'claim'::text, c.id, c.number, c.number || ' ' || rp.name, c.reason,
 		ARRAY[rp.name, rp.name_en], ARRAY[c.order_ref],
 		c.status, c.type, ''::text, '{}'::text[], ''::text, c.jurisdiction, ARRAY[c.respondent_id],
 		c.created_at, c.created_at, c.updated_at,
-		false, ARRAY[c.claimant_id], ARRAY['merchant:' || c.respondent_id], '{}'::text[], ARRAY['admin'], ''::text, ''::text,
+		false, ` + accessTermsSQL("claim", "c") + `, ''::text, ''::text,
 		'/claims/' || c.id, ` + searchText["claim"] + `
 		FROM claims c JOIN parties rp ON rp.id = c.respondent_id`,
-	// Every arbitrator of the institution acts as a case's secretary, so every arbitrator sees it.
 	"case": `SELECT 'case'::text, c.id, c.number, c.number || ' ' || rp.name, c.claim || E'\n' || coalesce(c.award ->> 'reasoning', ''),
 		ARRAY[rp.name, rp.name_en], '{}'::text[],
 		c.status, c.procedure, ''::text, '{}'::text[], ''::text, c.jurisdiction, ARRAY[c.respondent_id],
 		c.created_at, c.created_at, c.updated_at,
-		false, ARRAY[c.claimant_id], ARRAY['merchant:' || c.respondent_id], '{}'::text[], ARRAY['admin', 'arbitrator'], ''::text, ''::text,
+		false, ` + accessTermsSQL("case", "c") + `, ''::text, ''::text,
 		'/cases/' || c.id, ` + searchText["case"] + `
 		FROM cases c JOIN parties rp ON rp.id = c.respondent_id`,
 	// A published award, for everyone; its text is anonymised (search builds it with Anonymise).
@@ -145,7 +138,7 @@ var searchLegs = map[string]string{
 		ARRAY[rp.name, rp.name_en], '{}'::text[],
 		c.status, c.procedure, ''::text, '{}'::text[], ''::text, c.jurisdiction, ARRAY[c.respondent_id],
 		c.published_at, c.created_at, c.updated_at,
-		true, '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[], u.name, u.email,
+		true, '{}'::text[], u.name, u.email,
 		'/rulings#' || c.id, ` + searchText["case"] + `
 		FROM cases c JOIN parties rp ON rp.id = c.respondent_id JOIN users u ON u.id = c.claimant_id
 		WHERE c.published_at IS NOT NULL`,
@@ -171,7 +164,7 @@ func scanSearchRows(rows pgx.Rows) ([]SearchRow, error) {
 		var r SearchRow
 		if err := rows.Scan(&r.Type, &r.ID, &r.Number, &r.Title, &r.Body, &r.Parties, &r.Keywords, &r.Status, &r.Category,
 			&r.Level, &r.Hazards, &r.OriginCountry, &r.Jurisdiction, &r.PartyIDs, &r.Date, &r.CreatedAt, &r.UpdatedAt,
-			&r.Public, &r.UserIDs, &r.PartyAccess, &r.Jurisdictions, &r.Roles, &r.AnonName, &r.AnonEmail, &r.URL); err != nil {
+			&r.Public, &r.Access, &r.AnonName, &r.AnonEmail, &r.URL); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -231,14 +224,12 @@ func (s *Store) SearchCount(ctx context.Context, table string) (int, error) {
 	return n, err
 }
 
-// SearchViewer is who is searching, as the rows' access columns name them. Kinds are the
-// record kinds the caller may read as a whole (the access policy's read on the kind).
+// SearchViewer is what the searcher may read: the document types they read as a whole (the
+// access policy's read on the kind, by role) and, of the workflow kinds, what the live policy
+// lets the relations they hold read (Policy.Readable).
 type SearchViewer struct {
-	UserIDs       []string
-	PartyAccess   []string
-	Jurisdictions []string
-	Roles         []string
-	Kinds         []string
+	Kinds []string
+	Reads []Access
 }
 
 // SearchMatch is a text search in Postgres, for when Meilisearch is away: every term must occur
@@ -254,23 +245,21 @@ type SearchMatch struct {
 // first. The text is each table's own (numbers, descriptions, titles, brands, GTINs), not the
 // names of parties, so each term is a trigram index scan.
 func (s *Store) SearchFallback(ctx context.Context, m SearchMatch) ([]SearchRow, error) {
-	v := m.Viewer
-	args := []any{m.Types, orEmpty(v.Kinds), orEmpty(v.UserIDs), orEmpty(v.PartyAccess), orEmpty(v.Jurisdictions), orEmpty(v.Roles)}
-	where := []string{`d.type = ANY($1)`, `(d.public OR d.type = ANY($2) OR d.user_ids && $3 OR d.party_access && $4
-		OR d.jurisdictions && $5 OR d.roles && $6)`}
+	var args sqlArgs
+	where := []string{"d.type = ANY(" + args.pgx(m.Types) + ")",
+		"(d.public OR d.type = ANY(" + args.pgx(orEmpty(m.Viewer.Kinds)) + ") OR " + searchWhere(m.Viewer.Reads, args.pgx) + ")"}
 	for _, alternatives := range m.Terms {
 		var ors []string
 		for _, a := range alternatives {
-			args = append(args, "%"+likeEscape(a)+"%")
-			ors = append(ors, fmt.Sprintf("d.search_text ILIKE $%d", len(args)))
+			ors = append(ors, "d.search_text ILIKE "+args.pgx("%"+likeEscape(a)+"%"))
 		}
 		if len(ors) > 0 {
 			where = append(where, "("+strings.Join(ors, " OR ")+")")
 		}
 	}
-	args = append(args, m.Limit)
+	limit := args.pgx(m.Limit)
 	rows, err := s.pool.Query(ctx, `SELECT `+searchColumns+` FROM `+searchSQL+` WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY d.date DESC, d.id DESC LIMIT $%d`, len(args)), args...)
+		` ORDER BY d.date DESC, d.id DESC LIMIT `+limit, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,8 @@ func TestSearchOutbox(t *testing.T) {
 	}
 }
 
-// The fallback applies the access columns: a consumer finds their own complaint only.
+// The fallback applies the live policy to the relations a document carries: a consumer finds
+// their own complaint only.
 func TestSearchFallbackAccess(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
@@ -96,26 +97,34 @@ func TestSearchFallbackAccess(t *testing.T) {
 		}
 		return slices.ContainsFunc(rows, func(r models.SearchRow) bool { return r.ID == c.ID && r.Type == "complaint" })
 	}
+	policy, err := s.LoadPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewer := func(u *models.User) models.SearchViewer {
+		return models.SearchViewer{Reads: []models.Access{policy.Readable("complaint", u)}}
+	}
+	shop, here, there := "fallback-shop", "330106", "330108"
 	power := []string{"充电宝", "移动电源"}
 	for _, tc := range []struct {
 		name string
-		v    models.SearchViewer
+		u    *models.User
 		want bool
 	}{
-		{"owner", models.SearchViewer{UserIDs: []string{owner.ID}}, true},
-		{"someone else", models.SearchViewer{UserIDs: []string{"someone"}, Roles: []string{"consumer"}}, false},
-		{"the respondent's merchant", models.SearchViewer{PartyAccess: []string{"merchant:fallback-shop"}}, true},
-		{"the respondent as a platform", models.SearchViewer{PartyAccess: []string{"platform:fallback-shop"}}, false},
-		{"an inspector of the district", models.SearchViewer{Jurisdictions: []string{"330106"}}, true},
-		{"an inspector elsewhere", models.SearchViewer{Jurisdictions: []string{"330108"}}, false},
-		{"admin", models.SearchViewer{Roles: []string{"admin"}}, true},
-		{"the public", models.SearchViewer{}, false},
+		{"owner", owner, true},
+		{"someone else", &models.User{ID: "someone", Roles: models.Roles{"consumer"}}, false},
+		{"the respondent's merchant", &models.User{ID: "m", Roles: models.Roles{"merchant"}, PartyID: &shop}, true},
+		{"the respondent as a platform", &models.User{ID: "p", Roles: models.Roles{"platform"}, PartyID: &shop}, false},
+		{"an inspector of the district", &models.User{ID: "i", Roles: models.Roles{"inspector"}, Jurisdiction: &here}, true},
+		{"an inspector elsewhere", &models.User{ID: "j", Roles: models.Roles{"inspector"}, Jurisdiction: &there}, false},
+		{"admin", &models.User{ID: "a", Roles: models.Roles{"admin"}}, true},
+		{"the public", nil, false},
 	} {
-		if got := find(tc.v, power); got != tc.want {
+		if got := find(viewer(tc.u), power); got != tc.want {
 			t.Errorf("%s finds the complaint: %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	if find(models.SearchViewer{UserIDs: []string{owner.ID}}, power, []string{"起火"}) {
+	if find(viewer(owner), power, []string{"起火"}) {
 		t.Error("a term the text does not hold matched")
 	}
 }

@@ -124,7 +124,7 @@ func (s *Store) StatsRefreshed(ctx context.Context) (*time.Time, error) {
 }
 
 func refreshStatuses(tx *gorm.DB, k StatsKind) error {
-	if !workflowTables[k.Kind] {
+	if workflowTables[k.Kind] == "" {
 		return fmt.Errorf("no workflow table %q", k.Kind)
 	}
 	return tx.Exec(`INSERT INTO stats_facts (jurisdiction, month, topic, key, n, m)
@@ -206,7 +206,7 @@ func refreshDurations(tx *gorm.DB, stages []StatsStage) error {
 	byKind := map[string][]int{}
 	var kinds []string
 	for i, st := range stages {
-		if !workflowTables[st.Kind] {
+		if workflowTables[st.Kind] == "" {
 			return fmt.Errorf("no workflow table %q", st.Kind)
 		}
 		if _, ok := byKind[st.Kind]; !ok {

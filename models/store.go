@@ -49,6 +49,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 	if cfg.MaxConns < 10 {
 		cfg.MaxConns = 10
 	}
+	cfg.ConnConfig.Tracer = queryCounter{}
 	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		usePQArrayElements(conn.TypeMap())
 		return nil

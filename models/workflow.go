@@ -5,7 +5,10 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -96,8 +99,20 @@ type Transition struct {
 	Notify  []Recipient
 }
 
-// workflowTables are the tables transitions may write; Kind is checked against it.
-var workflowTables = map[string]bool{"complaints": true, "cases": true, "claims": true, "measures": true, "investigations": true}
+// workflowTables are the tables transitions may write (Kind is checked against it), each with
+// its records' object kind in the policy.
+var workflowTables = map[string]string{"complaints": "complaint", "cases": "case", "claims": "claim",
+	"measures": "measure", "investigations": "investigation"}
+
+// tableOf is the table of a workflow's object kind.
+func tableOf(object string) string {
+	for table, o := range workflowTables {
+		if o == object {
+			return table
+		}
+	}
+	panic("models: no workflow table of " + object)
+}
 
 // Within is the store writing through a transaction in progress: what it writes commits or
 // rolls back with tx, and its own transactions become savepoints (a claim escalated into a complaint).
@@ -111,7 +126,7 @@ func (s *Store) Within(tx *gorm.DB) *Store {
 // stands is scanned into row, a pointer to its model. When after is set (credit records,
 // deadline jobs), the statement and after run in one transaction, and row is read again after it.
 func (s *Store) ApplyTransition(ctx context.Context, t Transition, row any, after func(tx *gorm.DB) error) error {
-	if !workflowTables[t.Kind] {
+	if workflowTables[t.Kind] == "" {
 		return fmt.Errorf("no workflow table %q", t.Kind)
 	}
 	query, args, err := transitionSQL(t)
@@ -193,9 +208,10 @@ type Notification struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// NotificationsFor pages through the notices for a user: their own, their party's, and their
-// jurisdiction's when they are an inspector; newest first.
-func (s *Store) NotificationsFor(ctx context.Context, u *User, page Page) ([]Notification, *string, error) {
+// NotificationsFor pages through the notices for a user, newest first: those addressed to them,
+// their party's, their jurisdiction's when they are an inspector and their roles', of records
+// the user may read now (reads, from the live policy: Policy.Reads).
+func (s *Store) NotificationsFor(ctx context.Context, u *User, reads []Access, page Page) ([]Notification, *string, error) {
 	q := s.db.WithContext(ctx).Table("notifications").Order("id DESC").Limit(page.Limit + 1)
 	cond := s.db.Where("recipient_type = 'user' AND recipient_id = ?", u.ID)
 	if u.PartyID != nil && (u.Roles.Has(RoleMerchant) || u.Roles.Has(RolePlatform)) {
@@ -206,6 +222,14 @@ func (s *Store) NotificationsFor(ctx context.Context, u *User, page Page) ([]Not
 	}
 	cond = cond.Or("recipient_type = 'role' AND recipient_id IN ?", []string(u.Roles))
 	q = q.Where(cond)
+	var args sqlArgs
+	readable := []string{"notifications.kind NOT IN " + args.gorm(slices.Collect(maps.Keys(workflowTables)))}
+	for _, a := range reads {
+		table := tableOf(a.Object)
+		readable = append(readable, "(notifications.kind = "+args.gorm(table)+" AND EXISTS (SELECT 1 FROM "+table+
+			" WHERE "+table+".id = notifications.record_id AND "+a.where(args.gorm)+"))")
+	}
+	q = q.Where("("+strings.Join(readable, " OR ")+")", args...)
 	if page.Cursor != "" {
 		c, err := strconv.ParseInt(page.Cursor, 10, 64)
 		if err != nil {

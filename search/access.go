@@ -12,54 +12,59 @@ import (
 // cases) or are public (rulings, public alerts).
 var wholesale = map[string]string{"product": "product", "listing": "listing", "inspection": "inspection", "alert": "alert"}
 
-// ViewerOf is what a caller may see, from the same facts the workflows derive their relations
-// from (workflows/complaints.go, claims.go, cases.go): their id (complainant, claimant), their
-// party with the role that makes them its staff (respondent merchant, platform operator), their
-// jurisdiction as an inspector, and their roles (admin, arbitrator); plus the kinds the policy
-// lets their roles read as a whole. A nil user is the public: public documents only.
+// ViewerOf is what a caller may see, from the live policy: the types their roles read as a
+// whole, and of the workflow kinds what the relations they hold may read (Policy.Readable, the
+// same answer that lists and opening a record use). A nil user is the public: public documents only.
 func ViewerOf(u *models.User, policy *models.Policy) models.SearchViewer {
 	var v models.SearchViewer
-	roles, dom := []string{"public"}, "-"
-	if u != nil {
-		roles = u.Roles
-		if u.Jurisdiction != nil {
-			dom = *u.Jurisdiction
-		}
-		v.UserIDs = []string{u.ID}
-		if u.PartyID != nil {
-			if u.Roles.Has(models.RoleMerchant) {
-				v.PartyAccess = append(v.PartyAccess, "merchant:"+*u.PartyID)
-			}
-			if u.Roles.Has(models.RolePlatform) {
-				v.PartyAccess = append(v.PartyAccess, "platform:"+*u.PartyID)
-			}
-		}
-		if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) {
-			v.Jurisdictions = []string{*u.Jurisdiction}
-		}
-		v.Roles = append([]string(nil), u.Roles...)
+	if policy == nil {
+		return v
 	}
 	for _, t := range models.SearchTypes {
-		if kind := wholesale[t]; kind != "" && policy != nil && policy.Allowed(roles, dom, kind, "read", "-") {
+		if kind := wholesale[t]; kind != "" && policy.MayAs(u, kind, "read") {
 			v.Kinds = append(v.Kinds, t)
+		}
+		if a := policy.Readable(t, u); len(a.Clauses) > 0 {
+			v.Reads = append(v.Reads, a)
 		}
 	}
 	return v
 }
 
 // accessFilter is the Meilisearch filter of what v may see: public documents, documents of the
-// kinds v reads as a whole, and documents that name v's id, party, jurisdiction or role.
+// types v reads as a whole, and per relation v holds, the documents of its kind that carry its
+// access term in the states and jurisdictions the policy lets it read. A policy edit changes
+// the filter, never the documents.
 func accessFilter(v models.SearchViewer) string {
 	ors := []string{"public = true"}
-	for _, c := range []struct {
-		attr   string
-		values []string
-	}{{"type", v.Kinds}, {"user_ids", v.UserIDs}, {"party_access", v.PartyAccess}, {"jurisdictions", v.Jurisdictions}, {"roles", v.Roles}} {
-		if len(c.values) > 0 {
-			ors = append(ors, c.attr+" IN "+list(c.values))
+	if len(v.Kinds) > 0 {
+		ors = append(ors, "type IN "+list(v.Kinds))
+	}
+	for _, a := range v.Reads {
+		for _, c := range a.Clauses {
+			ors = append(ors, "(type = "+quote(a.Object)+" AND access = "+quote(c.Term())+scopeFilter(c.Scope)+")")
 		}
 	}
 	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
+// scopeFilter is " AND" the states and jurisdictions of a scope, or nothing for any.
+func scopeFilter(s models.Scope) string {
+	var ors []string
+	for _, c := range s {
+		var ands []string
+		if c.State != "*" {
+			ands = append(ands, "status = "+quote(c.State))
+		}
+		if c.Jurisdiction != "*" {
+			ands = append(ands, "jurisdiction = "+quote(c.Jurisdiction))
+		}
+		if len(ands) == 0 {
+			return ""
+		}
+		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+	}
+	return " AND (" + strings.Join(ors, " OR ") + ")"
 }
 
 // list writes values as a Meilisearch filter array of quoted strings.

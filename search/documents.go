@@ -11,7 +11,8 @@ import (
 )
 
 // Document is one record in the index. Dates are unix seconds, so they filter and sort.
-// public, user_ids, party_access, jurisdictions and roles say who may see it (access.go).
+// public, type, access, status and jurisdiction say who may see it (access.go): access carries
+// the record's relations as terms, and the live policy says which may read in which state.
 type Document struct {
 	ID            string   `json:"id"`
 	Type          string   `json:"type"`
@@ -33,10 +34,7 @@ type Document struct {
 	UpdatedAt     int64    `json:"updated_at"`
 	URL           string   `json:"url"`
 	Public        bool     `json:"public"`
-	UserIDs       []string `json:"user_ids"`
-	PartyAccess   []string `json:"party_access"`
-	Jurisdictions []string `json:"jurisdictions"`
-	Roles         []string `json:"roles"`
+	Access        []string `json:"access"`
 }
 
 var safeID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,400}$`)
@@ -60,8 +58,7 @@ func NewDocument(r models.SearchRow) Document {
 		Parties: words(r.Parties), Keywords: words(r.Keywords), Status: r.Status, Category: r.Category, Level: r.Level,
 		Hazards: words(r.Hazards), OriginCountry: r.OriginCountry, Jurisdiction: r.Jurisdiction, PartyIDs: words(r.PartyIDs),
 		Date: r.Date.Unix(), CreatedAt: r.CreatedAt.Unix(), UpdatedAt: r.UpdatedAt.Unix(), URL: r.URL,
-		Public: r.Public, UserIDs: words(r.UserIDs), PartyAccess: words(r.PartyAccess),
-		Jurisdictions: words(r.Jurisdictions), Roles: words(r.Roles),
+		Public: r.Public, Access: words(r.Access),
 	}
 	if r.Type == "ruling" {
 		d.Title = models.Anonymise(d.Title, r.AnonName, r.AnonEmail)

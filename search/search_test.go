@@ -41,7 +41,7 @@ func TestSetupSetsTheIndexUpExplicitly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range []string{"type", "user_ids", "party_access", "jurisdictions", "roles", "public", "hazards", "date"} {
+	for _, a := range []string{"type", "access", "status", "jurisdiction", "public", "hazards", "date"} {
 		if !slices.Contains(s.FilterableAttributes, a) {
 			t.Errorf("%s is not filterable: %v", a, s.FilterableAttributes)
 		}
@@ -92,30 +92,29 @@ func TestSynonymsGoBothWays(t *testing.T) {
 	}
 }
 
-func TestAccessFilterNamesEachRelation(t *testing.T) {
-	party, district := "shop-1", "330106"
-	cases := []struct {
-		name string
-		u    *models.User
-		want string
-	}{
-		{"public", nil, `(public = true)`},
-		{"merchant", &models.User{ID: "u1", Roles: models.Roles{"merchant"}, PartyID: &party},
-			`(public = true OR user_ids IN ["u1"] OR party_access IN ["merchant:shop-1"] OR roles IN ["merchant"])`},
-		{"inspector", &models.User{ID: "u2", Roles: models.Roles{"inspector"}, Jurisdiction: &district},
-			`(public = true OR user_ids IN ["u2"] OR jurisdictions IN ["330106"] OR roles IN ["inspector"])`},
-		// A merchant's party is not theirs as a platform operator, nor a consumer's district.
-		{"consumer", &models.User{ID: `u"3`, Roles: models.Roles{"consumer"}, Jurisdiction: &district},
-			`(public = true OR user_ids IN ["u\"3"] OR roles IN ["consumer"])`},
+func TestAccessFilterNamesEachRelationInItsScope(t *testing.T) {
+	if got := accessFilter(ViewerOf(nil, nil)); got != `(public = true)` {
+		t.Errorf("public: %s", got)
 	}
-	for _, c := range cases {
-		if got := accessFilter(ViewerOf(c.u, nil)); got != c.want {
-			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+	rel := func(name string) models.Relation {
+		for _, r := range models.Relations["complaint"] {
+			if r.Name == name {
+				return r
+			}
 		}
+		t.Fatalf("no relation %s", name)
+		return models.Relation{}
 	}
-	v := models.SearchViewer{Kinds: []string{"product", "alert"}}
-	if got := accessFilter(v); got != `(public = true OR type IN ["product", "alert"])` {
-		t.Errorf("kinds: %s", got)
+	v := models.SearchViewer{Kinds: []string{"product", "alert"}, Reads: []models.Access{{Object: "complaint", Clauses: []models.Clause{
+		{Relation: rel("respondent"), Value: `shop"1`, Scope: models.Scope{{State: "*", Jurisdiction: "*"}}},
+		{Relation: rel("jurisdiction_inspector"), Value: "330106", Scope: models.Scope{{State: "filed", Jurisdiction: "*"}, {State: "*", Jurisdiction: "330106"}}},
+		{Relation: rel("administrator"), Scope: models.Scope{{State: "resolved", Jurisdiction: "330102"}}},
+	}}}}
+	want := `(public = true OR type IN ["product", "alert"] OR (type = "complaint" AND access = "respondent:shop\"1")` +
+		` OR (type = "complaint" AND access = "jurisdiction_inspector:330106" AND ((status = "filed") OR (jurisdiction = "330106")))` +
+		` OR (type = "complaint" AND access = "administrator" AND ((status = "resolved" AND jurisdiction = "330102"))))`
+	if got := accessFilter(v); got != want {
+		t.Errorf("filter:\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -153,7 +152,7 @@ func TestRulingDocumentsAreAnonymised(t *testing.T) {
 	if strings.Contains(d.Body, "王小明") || strings.Contains(d.Body, "13812345678") || strings.Contains(d.Body, "wang@") {
 		t.Errorf("ruling body %q", d.Body)
 	}
-	if d.ID != "ruling-c1" || d.Date != 1700000000 || !slices.Equal(d.Parties, []string{"Shop"}) || d.UserIDs == nil {
+	if d.ID != "ruling-c1" || d.Date != 1700000000 || !slices.Equal(d.Parties, []string{"Shop"}) || d.Access == nil {
 		t.Errorf("document %+v", d)
 	}
 	if id := DocumentID("complaint", "a:b"); !strings.HasPrefix(id, "complaint--") || !safeID.MatchString(id) {

@@ -22,7 +22,7 @@ var searchable = []string{"title", "number", "body", "parties", "keywords"}
 var filterable = []string{
 	"type", "status", "jurisdiction", "category", "level", "hazards", "origin_country", "party_ids",
 	"record_id", "date", "created_at", "updated_at",
-	"public", "user_ids", "party_access", "jurisdictions", "roles",
+	"public", "access",
 }
 
 // sortable are the dates, in unix seconds.

@@ -30,53 +30,13 @@ func (e *Engine) MaxEvidenceBytes() int64 {
 	return DefaultEvidenceMaxBytes
 }
 
-// side is one party to a dispute: the relation that marks it and whom to tell.
-type side struct {
-	relation string
-	to       models.Recipient
-}
-
-// sided records name their two sides, who are told of each other's messages and evidence.
-// A kind whose records are not sided tells nobody.
-type sided interface {
-	sides() []side
-}
-
-// sides of a complaint: the consumer who filed it and the merchant it is against.
-func (c complaintRecord) sides() []side {
-	return []side{
-		{"complainant", models.Recipient{Type: "user", ID: c.ComplainantID}},
-		{"respondent", models.Recipient{Type: "party", ID: c.RespondentID}},
-	}
-}
-
-// sides of a case: the consumer who filed it and the merchant it is against.
-func (c caseRecord) sides() []side {
-	return []side{
-		{"claimant", models.Recipient{Type: "user", ID: c.ClaimantID}},
-		{"respondent", models.Recipient{Type: "party", ID: c.RespondentID}},
-	}
-}
-
-// sides of a claim: the consumer who filed it and the merchant it is against.
-func (c claimRecord) sides() []side {
-	return []side{
-		{"claimant", c.claimant()},
-		{"respondent", c.merchant()},
-	}
-}
-
 // otherSide is whom to tell of what the author added: the other side when the author is on
 // one, both sides when the author is a third (the platform, the office).
-func otherSide(rec Record, relation string) []models.Recipient {
-	s, ok := rec.(sided)
-	if !ok {
-		return nil
-	}
+func otherSide(wf *Workflow, rec Record, relation string) []models.Recipient {
 	var out []models.Recipient
-	for _, sd := range s.sides() {
-		if sd.relation != relation {
-			out = append(out, sd.to)
+	for _, side := range wf.Sides {
+		if side != relation {
+			out = append(out, models.RecipientOf(wf.Object, side, rec))
 		}
 	}
 	return out
@@ -97,7 +57,7 @@ func (e *Engine) attachTo(ctx context.Context, u *models.User, kind, id, act str
 	}
 	relation := e.relationOf(wf, rels, st, act)
 	return models.Attachment{Kind: kind, RecordID: rec.RecordID(), Actor: models.Actor{UserID: u.ID},
-		Relation: relation, Status: st.Status, Notify: otherSide(rec, relation)}, nil
+		Relation: relation, Status: st.Status, Notify: otherSide(e.flows[kind], rec, relation)}, nil
 }
 
 // CheckAttach says whether the user may add act ("message", "evidence") to the record, before

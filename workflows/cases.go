@@ -9,13 +9,6 @@ import (
 	"github.com/hzcbec/portal/models"
 )
 
-// caseRecord adapts models.ArbitrationCase to the engine.
-type caseRecord struct{ *models.ArbitrationCase }
-
-func (c caseRecord) RecordID() string             { return c.ID }
-func (c caseRecord) State() *models.WorkflowState { return &c.WorkflowState }
-func (c caseRecord) Row() any                     { return c.ArbitrationCase }
-
 // Case payloads.
 type (
 	reasonPayload struct {
@@ -55,18 +48,9 @@ var caseFlow = &Workflow{
 	Object: "case",
 	States: []string{"filed", "accepted", "rejected", "defence_filed", "tribunal_formed", "hearing", "deliberation",
 		"awarded", "published", "settled", "complied", "non_compliant", "withdrawn"},
-	Open: []string{"filed", "accepted", "defence_filed", "tribunal_formed", "hearing", "deliberation"},
-	New:  func() Record { return caseRecord{&models.ArbitrationCase{}} },
-	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
-		c, err := s.CaseByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return caseRecord{c}, nil
-	},
-	Relations: func(rec Record, u *models.User) []string {
-		return caseRelations(rec.(caseRecord).ArbitrationCase, u)
-	},
+	Open:     []string{"filed", "accepted", "defence_filed", "tribunal_formed", "hearing", "deliberation"},
+	Sides:    []string{"claimant", "respondent"},
+	New:      func() Record { return &models.ArbitrationCase{} },
 	Timeouts: map[string]string{"defence_by": "submit_defence"},
 	Actions: []*Action{
 		{Name: "accept", From: []string{"filed"}, To: "accepted",
@@ -229,32 +213,7 @@ var caseFlow = &Workflow{
 	},
 }
 
-// caseRelations derives how a user stands to a case from the case itself. Every arbitrator of
-// the institution acts as its secretary; the appointed one sits on the tribunal.
-func caseRelations(c *models.ArbitrationCase, u *models.User) []string {
-	if u == nil {
-		return nil
-	}
-	var rels []string
-	if u.ID == c.ClaimantID {
-		rels = append(rels, "claimant")
-	}
-	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) && *u.PartyID == c.RespondentID {
-		rels = append(rels, "respondent")
-	}
-	if u.Roles.Has(models.RoleArbitrator) {
-		rels = append(rels, "secretary")
-		if c.ArbitratorID != nil && *c.ArbitratorID == u.ID {
-			rels = append(rels, "appointed_arbitrator")
-		}
-	}
-	if u.Roles.Has(models.RoleAdmin) {
-		rels = append(rels, "administrator")
-	}
-	return rels
-}
-
-func caseOf(s *Step) *models.ArbitrationCase { return s.Record.(caseRecord).ArbitrationCase }
+func caseOf(s *Step) *models.ArbitrationCase { return s.Record.(*models.ArbitrationCase) }
 
 func caseClaimant(c *models.ArbitrationCase) models.Recipient {
 	return models.Recipient{Type: "user", ID: c.ClaimantID}
@@ -324,21 +283,4 @@ func toArbitration(s *Step) error {
 	notify := []models.Recipient{{Type: "party", ID: comp.RespondentID}, {Type: "role", ID: models.RoleArbitrator}}
 	s.InTransaction(func(tx *gorm.DB) error { return models.CreateCaseTx(tx, s.Actor, c, notify) })
 	return nil
-}
-
-// ListCases lists what the user may see: their own cases, those against their party, those
-// they sit on; all for the institution's arbitrators and the admin.
-func (e *Engine) ListCases(ctx context.Context, u *models.User, status string, page models.Page) ([]models.ArbitrationCase, *string, error) {
-	f := models.CaseFilter{ClaimantID: u.ID, Status: status,
-		All: u.Roles.Has(models.RoleAdmin) || u.Roles.Has(models.RoleArbitrator)}
-	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) {
-		f.RespondentID = *u.PartyID
-	}
-	return e.store.ListCases(ctx, f, page)
-}
-
-// CaseOf returns the arbitration case behind a record, if it is one.
-func CaseOf(r Record) (*models.ArbitrationCase, bool) {
-	c, ok := r.(caseRecord)
-	return c.ArbitrationCase, ok
 }

@@ -9,26 +9,10 @@ import (
 	"github.com/hzcbec/portal/models"
 )
 
-// claimRecord adapts models.Claim to the engine.
-type claimRecord struct{ *models.Claim }
-
-func (c claimRecord) RecordID() string             { return c.ID }
-func (c claimRecord) State() *models.WorkflowState { return &c.WorkflowState }
-func (c claimRecord) Row() any                     { return c.Claim }
-
-// claimant and merchant are who a claim's notices go to.
-func (c claimRecord) claimant() models.Recipient {
-	return models.Recipient{Type: "user", ID: c.ClaimantID}
-}
-
-func (c claimRecord) merchant() models.Recipient {
-	return models.Recipient{Type: "party", ID: c.RespondentID}
-}
-
 // goodsComeBack tells the claims whose goods travel back to the merchant before anything else.
-func (c claimRecord) goodsComeBack() bool { return c.Type == "return" || c.Type == "replace" }
+func goodsComeBack(c *models.Claim) bool { return c.Type == "return" || c.Type == "replace" }
 
-func claimOf(s *Step) claimRecord { return s.Record.(claimRecord) }
+func claimOf(s *Step) *models.Claim { return s.Record.(*models.Claim) }
 
 // Claim payloads.
 type (
@@ -57,17 +41,8 @@ var claimFlow = &Workflow{
 	Object: "claim",
 	States: []string{"requested", "approved", "rejected", "return_shipped", "received", "refunded", "escalated", "withdrawn"},
 	Open:   []string{"requested", "approved", "rejected", "return_shipped", "received"},
-	New:    func() Record { return claimRecord{&models.Claim{}} },
-	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
-		c, err := s.ClaimByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return claimRecord{c}, nil
-	},
-	Relations: func(rec Record, u *models.User) []string {
-		return claimRelations(rec.(claimRecord).Claim, u)
-	},
+	Sides:  []string{"claimant", "respondent"},
+	New:    func() Record { return &models.Claim{} },
 	// refund_by has no timeout action: it only shows the merchant when the refund is due.
 	Timeouts: map[string]string{"answer_by": "approve"},
 	Actions: []*Action{
@@ -89,7 +64,7 @@ var claimFlow = &Workflow{
 						s.Notify(models.Recipient{Type: "jurisdiction", ID: c.Jurisdiction})
 					}
 				}
-				s.Notify(claimOf(s).claimant())
+				s.Notify(s.Holders("claimant"))
 				return nil
 			}},
 		{Name: "reject", From: []string{"requested"}, To: "rejected",
@@ -97,12 +72,12 @@ var claimFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.StopDeadlines("answer_by")
 				s.Set("rejection", jsonOf(s.Payload))
-				s.Notify(claimOf(s).claimant())
+				s.Notify(s.Holders("claimant"))
 				return nil
 			}},
 		{Name: "ship_return", From: []string{"approved"}, To: "return_shipped",
 			Guard: func(rec Record, _ []string, _ time.Time) error {
-				if !rec.(claimRecord).goodsComeBack() {
+				if !goodsComeBack(rec.(*models.Claim)) {
 					return models.Errorf(models.ECONFLICT, "no_return_needed")
 				}
 				return nil
@@ -110,20 +85,20 @@ var claimFlow = &Workflow{
 			Payload: func() any { return &returnShipmentPayload{} },
 			Effect: func(s *Step) error {
 				s.Set("return_shipment", jsonOf(s.Payload))
-				s.Notify(claimOf(s).merchant())
+				s.Notify(s.Holders("respondent"))
 				return nil
 			}},
 		{Name: "confirm_receipt", From: []string{"return_shipped"}, To: "received",
 			Effect: func(s *Step) error {
 				s.StartDeadline("refund_by", "claim.refund")
-				s.Notify(claimOf(s).claimant())
+				s.Notify(s.Holders("claimant"))
 				return nil
 			}},
 		{Name: "refund", From: []string{"approved", "received"}, To: "refunded",
 			// A refund or repair claim is refunded once approved; returned or replaced goods
 			// come back first.
 			Guard: func(rec Record, _ []string, _ time.Time) error {
-				if c := rec.(claimRecord); c.Status == "approved" && c.goodsComeBack() {
+				if c := rec.(*models.Claim); c.Status == "approved" && goodsComeBack(c) {
 					return models.Errorf(models.ECONFLICT, "goods_not_received")
 				}
 				return nil
@@ -132,7 +107,7 @@ var claimFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.StopDeadlines("refund_by")
 				s.Set("refund", jsonOf(s.Payload))
-				s.Notify(claimOf(s).claimant())
+				s.Notify(s.Holders("claimant"))
 				return nil
 			}},
 		{Name: "escalate", From: []string{"rejected"}, To: "escalated", Effect: escalateClaim},
@@ -140,7 +115,7 @@ var claimFlow = &Workflow{
 			Payload: func() any { return &notePayload{} },
 			Effect: func(s *Step) error {
 				s.StopDeadlines("answer_by", "refund_by")
-				s.Notify(claimOf(s).merchant())
+				s.Notify(s.Holders("respondent"))
 				return nil
 			}},
 	},
@@ -153,7 +128,7 @@ func escalateClaim(s *Step) error {
 	in := models.NewComplaint{RespondentID: c.RespondentID, OrderRef: c.OrderRef, Category: "after_sales",
 		Amount: c.Amount, Currency: c.Currency, Description: c.Reason, Request: escalatedClaimRequest}
 	claimant := &models.User{ID: c.ClaimantID}
-	s.Notify(c.merchant())
+	s.Notify(s.Holders("respondent"))
 	s.InTransaction(func(tx *gorm.DB) error {
 		e := s.engine.within(tx)
 		complaint, err := e.FileComplaint(s.Ctx, claimant, in)
@@ -170,24 +145,6 @@ func (e *Engine) within(tx *gorm.DB) *Engine {
 	inTx := *e
 	inTx.store = e.store.Within(tx)
 	return &inTx
-}
-
-// claimRelations derives how a user stands to a claim from the claim itself.
-func claimRelations(c *models.Claim, u *models.User) []string {
-	if u == nil {
-		return nil
-	}
-	var rels []string
-	if u.ID == c.ClaimantID {
-		rels = append(rels, "claimant")
-	}
-	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) && *u.PartyID == c.RespondentID {
-		rels = append(rels, "respondent")
-	}
-	if u.Roles.Has(models.RoleAdmin) {
-		rels = append(rels, "administrator")
-	}
-	return rels
 }
 
 // FileClaim files a consumer's after-sales claim: it checks the no-reason return window, starts
@@ -217,20 +174,4 @@ func (e *Engine) FileClaim(ctx context.Context, u *models.User, in models.NewCla
 		return nil, err
 	}
 	return c, nil
-}
-
-// ListClaims lists what the user may see: what they filed and what is against their party; all
-// for an admin.
-func (e *Engine) ListClaims(ctx context.Context, u *models.User, status string, page models.Page) ([]models.Claim, *string, error) {
-	f := models.ClaimFilter{ClaimantID: u.ID, Status: status, All: u.Roles.Has(models.RoleAdmin)}
-	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) {
-		f.RespondentID = *u.PartyID
-	}
-	return e.store.ListClaims(ctx, f, page)
-}
-
-// ClaimOf returns the after-sales claim behind a record, if it is one.
-func ClaimOf(r Record) (*models.Claim, bool) {
-	c, ok := r.(claimRecord)
-	return c.Claim, ok
 }

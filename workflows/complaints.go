@@ -10,13 +10,6 @@ import (
 	"github.com/hzcbec/portal/models"
 )
 
-// complaintRecord adapts models.Complaint to the engine.
-type complaintRecord struct{ *models.Complaint }
-
-func (c complaintRecord) RecordID() string             { return c.ID }
-func (c complaintRecord) State() *models.WorkflowState { return &c.WorkflowState }
-func (c complaintRecord) Row() any                     { return c.Complaint }
-
 // Complaint payloads.
 type (
 	respondPayload struct {
@@ -44,21 +37,12 @@ type (
 // refuses (SAMR measures Art. 14–15), mediates (Art. 16–21, 45 working days, paused for testing
 // per Art. 20) and settles or terminates.
 var complaintFlow = &Workflow{
-	Kind:   "complaints",
-	Object: "complaint",
-	States: []string{"filed", "offered", "in_review", "in_mediation", "paused", "resolved", "refused", "unresolved", "withdrawn"},
-	Open:   []string{"filed", "offered", "in_review", "in_mediation", "paused"},
-	New:    func() Record { return complaintRecord{&models.Complaint{}} },
-	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
-		c, err := s.ComplaintByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return complaintRecord{c}, nil
-	},
-	Relations: func(rec Record, u *models.User) []string {
-		return complaintRelations(rec.(complaintRecord).Complaint, u)
-	},
+	Kind:     "complaints",
+	Object:   "complaint",
+	States:   []string{"filed", "offered", "in_review", "in_mediation", "paused", "resolved", "refused", "unresolved", "withdrawn"},
+	Open:     []string{"filed", "offered", "in_review", "in_mediation", "paused"},
+	Sides:    []string{"complainant", "respondent"},
+	New:      func() Record { return &models.Complaint{} },
 	Timeouts: map[string]string{"respond_by": "escalate", "mediation_by": "terminate"},
 	Actions: []*Action{
 		{Name: "respond", From: []string{"filed"}, To: "offered",
@@ -66,7 +50,7 @@ var complaintFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.StopDeadlines("respond_by")
 				s.Set("offer", jsonOf(s.Payload))
-				s.Notify(complainantOf(s))
+				s.Notify(s.Holders("complainant"))
 				return nil
 			}},
 		{Name: "accept_offer", From: []string{"offered"}, To: "resolved",
@@ -74,13 +58,13 @@ var complaintFlow = &Workflow{
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "offer_accepted", "offer": complaintOf(s).Offer}))
 				// The merchant put it right before the office had to step in: a good mark.
 				s.ConsumerCreditRecord(complaintOf(s).ComplainantID, complaintOf(s).RespondentID, "complaint_settled_in_time")
-				s.Notify(respondentOf(s))
+				s.Notify(s.Holders("respondent"))
 				return nil
 			}},
 		{Name: "reject_offer", From: []string{"offered"}, To: "in_review",
 			Effect: func(s *Step) error {
 				s.StartDeadline("review_by", "complaint.review")
-				s.Notify(respondentOf(s), officeOf(s))
+				s.Notify(s.Holders("respondent"), s.Holders("jurisdiction_inspector"))
 				return nil
 			}},
 		{Name: "escalate", From: []string{"filed"}, To: "in_review",
@@ -96,14 +80,14 @@ var complaintFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.StopDeadlines("respond_by")
 				s.StartDeadline("review_by", "complaint.review")
-				s.Notify(respondentOf(s), officeOf(s), complainantOf(s))
+				s.Notify(s.Holders("respondent"), s.Holders("jurisdiction_inspector"), s.Holders("complainant"))
 				return nil
 			}},
 		{Name: "accept", From: []string{"in_review"}, To: "in_mediation",
 			Effect: func(s *Step) error {
 				s.StopDeadlines("review_by")
 				s.StartDeadline("mediation_by", "complaint.mediation")
-				s.Notify(complainantOf(s), respondentOf(s))
+				s.Notify(s.Holders("complainant"), s.Holders("respondent"))
 				return nil
 			}},
 		{Name: "refuse", From: []string{"in_review"}, To: "refused",
@@ -111,7 +95,7 @@ var complaintFlow = &Workflow{
 			Effect: func(s *Step) error {
 				s.StopDeadlines("review_by")
 				s.Set("outcome", jsonOf(s.Payload))
-				s.Notify(complainantOf(s))
+				s.Notify(s.Holders("complainant"))
 				return nil
 			}},
 		{Name: "settle", From: []string{"in_mediation"}, To: "resolved",
@@ -120,7 +104,7 @@ var complaintFlow = &Workflow{
 				s.StopDeadlines("mediation_by")
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "settled", "terms": s.Payload.(*settlePayload).Terms}))
 				s.CreditRecord(complaintOf(s).RespondentID, "complaint_upheld")
-				s.Notify(complainantOf(s), respondentOf(s))
+				s.Notify(s.Holders("complainant"), s.Holders("respondent"))
 				return nil
 			}},
 		{Name: "terminate", From: []string{"in_mediation"}, To: "unresolved",
@@ -132,7 +116,7 @@ var complaintFlow = &Workflow{
 				}
 				s.StopDeadlines("mediation_by")
 				s.Set("outcome", jsonOf(map[string]any{"resolution": "terminated", "reason": reason}))
-				s.Notify(complainantOf(s), respondentOf(s))
+				s.Notify(s.Holders("complainant"), s.Holders("respondent"))
 				return nil
 			}},
 		{Name: "pause", From: []string{"in_mediation"}, To: "paused",
@@ -140,7 +124,7 @@ var complaintFlow = &Workflow{
 			Effect: func(s *Step) error {
 				// Time for testing does not count (Art. 20): the clock stops here.
 				s.Transition.Pause = true
-				s.Notify(complainantOf(s), respondentOf(s))
+				s.Notify(s.Holders("complainant"), s.Holders("respondent"))
 				return nil
 			}},
 		{Name: "resume", From: []string{"paused"}, To: "in_mediation",
@@ -152,12 +136,12 @@ var complaintFlow = &Workflow{
 						s.Transition.Deadlines[name] = due.Add(stopped).UTC().Truncate(time.Microsecond)
 					}
 				}
-				s.Notify(complainantOf(s), respondentOf(s))
+				s.Notify(s.Holders("complainant"), s.Holders("respondent"))
 				return nil
 			}},
 		{Name: "to_arbitration", From: []string{"unresolved", "refused"},
 			Guard: func(rec Record, _ []string, _ time.Time) error {
-				if rec.(complaintRecord).CaseID != nil {
+				if rec.(*models.Complaint).CaseID != nil {
 					return models.Errorf(models.ECONFLICT, "already_in_arbitration")
 				}
 				return nil
@@ -168,37 +152,13 @@ var complaintFlow = &Workflow{
 			Payload: func() any { return &notePayload{} },
 			Effect: func(s *Step) error {
 				s.StopDeadlines("respond_by", "review_by", "mediation_by")
-				s.Notify(respondentOf(s))
+				s.Notify(s.Holders("respondent"))
 				return nil
 			}},
 	},
 }
 
-// complaintRelations derives how a user stands to a complaint from the complaint itself.
-func complaintRelations(c *models.Complaint, u *models.User) []string {
-	if u == nil {
-		return nil
-	}
-	var rels []string
-	if u.ID == c.ComplainantID {
-		rels = append(rels, "complainant")
-	}
-	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) && *u.PartyID == c.RespondentID {
-		rels = append(rels, "respondent")
-	}
-	if u.PartyID != nil && u.Roles.Has(models.RolePlatform) && c.PlatformID != nil && *u.PartyID == *c.PlatformID {
-		rels = append(rels, "platform_operator")
-	}
-	if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) && *u.Jurisdiction == c.Jurisdiction {
-		rels = append(rels, "jurisdiction_inspector")
-	}
-	if u.Roles.Has(models.RoleAdmin) {
-		rels = append(rels, "administrator")
-	}
-	return rels
-}
-
-func complaintOf(s *Step) *models.Complaint { return s.Record.(complaintRecord).Complaint }
+func complaintOf(s *Step) *models.Complaint { return s.Record.(*models.Complaint) }
 
 func complainantOf(s *Step) models.Recipient {
 	return models.Recipient{Type: "user", ID: complaintOf(s).ComplainantID}
@@ -240,22 +200,6 @@ func (e *Engine) FileComplaint(ctx context.Context, u *models.User, in models.Ne
 	return c, nil
 }
 
-// ListComplaints lists what the user may see: what they filed, what is against their party or
-// on their platform, what their jurisdiction handles; all for an admin.
-func (e *Engine) ListComplaints(ctx context.Context, u *models.User, status string, page models.Page) ([]models.Complaint, *string, error) {
-	f := models.ComplaintFilter{ComplainantID: u.ID, Status: status, All: u.Roles.Has(models.RoleAdmin)}
-	if u.PartyID != nil && u.Roles.Has(models.RoleMerchant) {
-		f.RespondentID = *u.PartyID
-	}
-	if u.PartyID != nil && u.Roles.Has(models.RolePlatform) {
-		f.PlatformID = *u.PartyID
-	}
-	if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) {
-		f.Jurisdiction = *u.Jurisdiction
-	}
-	return e.store.ListComplaints(ctx, f, page)
-}
-
 func has(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {
@@ -268,10 +212,4 @@ func has(list []string, v string) bool {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-// ComplaintOf returns the complaint behind a record, if it is one.
-func ComplaintOf(r Record) (*models.Complaint, bool) {
-	c, ok := r.(complaintRecord)
-	return c.Complaint, ok
 }

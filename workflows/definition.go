@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"context"
 	"reflect"
 	"strings"
 	"time"
@@ -9,16 +8,13 @@ import (
 	"github.com/hzcbec/portal/models"
 )
 
-// Record is a workflow record as the engine sees it: its shared workflow state and its id.
-type Record interface {
-	RecordID() string
-	State() *models.WorkflowState
-	// Row is the model behind the record (*models.Complaint, ...), for reading a row into.
-	Row() any
-}
+// Record is a workflow record as the engine sees it: a pointer to its model (*models.Complaint,
+// ...), with its id and shared workflow state.
+type Record = models.WorkflowRecord
 
-// Workflow declares one kind of case as data: its states, its actions, how a user stands to a
-// record (relations, derived from the record itself), and which action each deadline applies.
+// Workflow declares one kind of case as data: its states, its actions, its two sides and which
+// action each deadline applies. How a user stands to a record (relations) is declared with the
+// record's model (models.Relations[Object]).
 type Workflow struct {
 	Kind   string // the URL segment and table: "complaints"
 	Object string // the policy's object kind: "complaint"
@@ -26,15 +22,11 @@ type Workflow struct {
 	// Open states are those a record can still move from (withdraw applies to them).
 	Open    []string
 	Actions []*Action
-	// New is an empty record of the kind: an applied action reads the record's new row into it.
+	// New is an empty record of the kind, to read a record into.
 	New func() Record
-	// Load reads one record.
-	Load func(ctx context.Context, store *models.Store, id string) (Record, error)
-	// Relations are the ways a user stands to a record: complainant, respondent, ... The policy
-	// grants actions to relations, never to single users. A relation is never named like a
-	// role (hence "administrator", "platform_operator"): roles inherit "user" and "public" in
-	// the policy, and a relation of the same name would inherit their rules too.
-	Relations func(rec Record, u *models.User) []string
+	// Sides are the relations of the two sides of a dispute, who are told of each other's
+	// messages and evidence; none for a kind whose records are not sided.
+	Sides []string
 	// Timeouts name the action the system applies when a deadline passes.
 	Timeouts map[string]string
 }

@@ -57,6 +57,7 @@ type Step struct {
 	Payload    any
 	Now        time.Time
 	Transition *models.Transition
+	object     string
 	calendar   Calendar
 	engine     *Engine
 	// inTx is more work for the transaction that applies the step (creating a linked record).
@@ -98,6 +99,11 @@ func (s *Step) Notify(rs ...models.Recipient) {
 	s.Transition.Notify = append(s.Transition.Notify, rs...)
 }
 
+// Holders is whom a notice to the holders of a relation of the record goes to.
+func (s *Step) Holders(relation string) models.Recipient {
+	return models.RecipientOf(s.object, relation, s.Record)
+}
+
 // Set sets a column of the record.
 func (s *Step) Set(column string, value any) {
 	if s.Transition.Fields == nil {
@@ -126,11 +132,11 @@ func (e *Engine) Open(ctx context.Context, u *models.User, kind, id string) (Rec
 	if err != nil {
 		return nil, nil, err
 	}
-	rec, err := wf.Load(ctx, e.store, id)
-	if err != nil {
+	rec := wf.New()
+	if err := e.store.LoadRecord(ctx, rec, id); err != nil {
 		return nil, nil, err
 	}
-	rels := wf.Relations(rec, u)
+	rels := models.RelationsOf(wf.Object, rec, u)
 	st := rec.State()
 	if !e.policy.Allowed(rels, st.Jurisdiction, wf.Object, "read", st.Status) {
 		return nil, nil, models.Errorf(models.ENOTFOUND, "not_found")
@@ -144,7 +150,10 @@ func (e *Engine) Actions(ctx context.Context, u *models.User, kind, id string) (
 	if err != nil {
 		return nil, err
 	}
-	wf := e.flows[kind]
+	return e.available(e.flows[kind], rec, rels), nil
+}
+
+func (e *Engine) available(wf *Workflow, rec Record, rels []string) []AvailableAction {
 	out := []AvailableAction{}
 	now := e.store.Now()
 	for _, a := range wf.Actions {
@@ -157,7 +166,44 @@ func (e *Engine) Actions(ctx context.Context, u *models.User, kind, id string) (
 		}
 		out = append(out, AvailableAction{Name: a.Name, Fields: fieldsOf(p)})
 	}
-	return out, nil
+	return out
+}
+
+// View is a record as its page shows it, opened once: the record, what the caller may do now,
+// a page of its timeline and of its messages, its evidence, and whether the caller may add a
+// message or a file now.
+type View struct {
+	Record                     Record
+	Actions                    []AvailableAction
+	Timeline                   []models.WorkflowEvent
+	TimelineNext               *string
+	Messages                   []models.Message
+	MessagesNext               *string
+	Evidence                   []models.Evidence
+	CanMessage, CanAddEvidence bool
+}
+
+// View opens a record for its page (ENOTFOUND when the user may not see it) with the pages of
+// its timeline and messages the cursors ask for.
+func (e *Engine) View(ctx context.Context, u *models.User, kind, id string, timeline, messages models.Page) (*View, error) {
+	rec, rels, err := e.Open(ctx, u, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	wf, st := e.flows[kind], rec.State()
+	v := &View{Record: rec, Actions: e.available(wf, rec, rels),
+		CanMessage:     e.policy.Allowed(rels, st.Jurisdiction, wf.Object, "message", st.Status),
+		CanAddEvidence: e.policy.Allowed(rels, st.Jurisdiction, wf.Object, "evidence", st.Status)}
+	if v.Timeline, v.TimelineNext, err = e.store.Timeline(ctx, kind, id, timeline); err != nil {
+		return nil, err
+	}
+	if v.Messages, v.MessagesNext, err = e.store.Messages(ctx, kind, id, messages); err != nil {
+		return nil, err
+	}
+	if v.Evidence, _, err = e.store.ListEvidence(ctx, kind, id, models.Page{Limit: models.MaxPageLimit}); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // check says whether the relations may take the action in the record's current state:
@@ -199,8 +245,8 @@ func (e *Engine) Timeout(ctx context.Context, kind, id, deadline string, due tim
 	if err != nil {
 		return err
 	}
-	rec, err := wf.Load(ctx, e.store, id)
-	if err != nil {
+	rec := wf.New()
+	if err := e.store.LoadRecord(ctx, rec, id); err != nil {
 		return err
 	}
 	action, acts := wf.Timeouts[deadline]
@@ -264,7 +310,7 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 		t.Deadlines[k] = v
 	}
 	step := &Step{Ctx: ctx, Store: e.store, Record: rec, Relations: rels, Actor: actor, Payload: payload, Now: now,
-		Transition: t, calendar: e.calendar, engine: e}
+		Transition: t, object: wf.Object, calendar: e.calendar, engine: e}
 	if action.Effect != nil {
 		if err := action.Effect(step); err != nil {
 			return nil, err
@@ -284,7 +330,7 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 		}
 	}
 	applied := wf.New()
-	if err := e.store.ApplyTransition(ctx, *t, applied.Row(), after); err != nil {
+	if err := e.store.ApplyTransition(ctx, *t, applied, after); err != nil {
 		return nil, err
 	}
 	return applied, nil
@@ -362,4 +408,29 @@ type DeadlineWorker struct {
 func (w *DeadlineWorker) Work(ctx context.Context, job *river.Job[DeadlineArgs]) error {
 	a := job.Args
 	return w.engine.Timeout(ctx, a.Workflow, a.RecordID, a.Deadline, a.Due)
+}
+
+// Readable is what the user may read of a kind, as the live policy says now.
+func (e *Engine) Readable(u *models.User, kind string) models.Access {
+	wf, ok := e.flows[kind]
+	if !ok {
+		return models.Access{}
+	}
+	return e.policy.Readable(wf.Object, u)
+}
+
+// List pages through the records of a kind the user may read, in one status or all: the
+// records Open would show them, read with the policy's answer as SQL.
+func List[T any, P interface {
+	*T
+	Record
+}](ctx context.Context, e *Engine, u *models.User, kind, status string, page models.Page) ([]T, *string, error) {
+	wf, err := e.flow(kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, ok := wf.New().(P); !ok {
+		return nil, nil, fmt.Errorf("workflows: %s records are not %T", kind, P(nil))
+	}
+	return models.ListReadable[T, P](ctx, e.store, e.policy.Readable(wf.Object, u), status, page)
 }

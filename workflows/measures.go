@@ -8,21 +8,6 @@ import (
 	"github.com/hzcbec/portal/models"
 )
 
-// measureRecord adapts models.Measure to the engine.
-type measureRecord struct{ *models.Measure }
-
-func (m measureRecord) RecordID() string             { return m.ID }
-func (m measureRecord) State() *models.WorkflowState { return &m.WorkflowState }
-func (m measureRecord) Row() any                     { return m.Measure }
-
-// sides of a measure: the party ordered, and the office that ordered it.
-func (m measureRecord) sides() []side {
-	return []side{
-		{"target", models.Recipient{Type: "party", ID: m.TargetPartyID}},
-		{"jurisdiction_inspector", models.Recipient{Type: "jurisdiction", ID: m.Jurisdiction}},
-	}
-}
-
 type (
 	compliancePayload struct {
 		Proof string `json:"proof" validate:"required,max=5000"`
@@ -36,59 +21,36 @@ type (
 // office verifies; a deadline that passes unanswered makes it overdue by itself, which marks the
 // party's credit record (Art. 20). A late compliance is still accepted.
 var measureFlow = &Workflow{
-	Kind:   "measures",
-	Object: "measure",
-	States: []string{"issued", "complied", "verified", "overdue"},
-	Open:   []string{"issued", "overdue"},
-	New:    func() Record { return measureRecord{&models.Measure{}} },
-	Load: func(ctx context.Context, s *models.Store, id string) (Record, error) {
-		m, err := s.MeasureByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return measureRecord{m}, nil
-	},
-	Relations: func(rec Record, u *models.User) []string {
-		m := rec.(measureRecord).Measure
-		if u == nil {
-			return nil
-		}
-		var rels []string
-		if u.PartyID != nil && *u.PartyID == m.TargetPartyID && (u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform)) {
-			rels = append(rels, "target")
-		}
-		if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) && *u.Jurisdiction == m.Jurisdiction {
-			rels = append(rels, "jurisdiction_inspector")
-		}
-		if u.Roles.Has(models.RoleAdmin) {
-			rels = append(rels, "administrator")
-		}
-		return rels
-	},
+	Kind:     "measures",
+	Object:   "measure",
+	States:   []string{"issued", "complied", "verified", "overdue"},
+	Open:     []string{"issued", "overdue"},
+	Sides:    []string{"target", "jurisdiction_inspector"},
+	New:      func() Record { return &models.Measure{} },
 	Timeouts: map[string]string{"comply_by": "overdue"},
 	Actions: []*Action{
 		{Name: "comply", From: []string{"issued", "overdue"}, To: "complied",
 			Payload: func() any { return &compliancePayload{} },
 			Effect: func(s *Step) error {
-				m := s.Record.(measureRecord).Measure
+				m := s.Record.(*models.Measure)
 				s.StopDeadlines("comply_by")
 				s.Set("proof", jsonOf(map[string]any{"text": s.Payload.(*compliancePayload).Proof, "at": s.Now.UTC(), "by": s.Actor.UserID}))
 				if m.Kind == "delist" && m.ListingID != nil {
 					listing, id, actor := *m.ListingID, m.ID, s.Actor
 					s.InTransaction(func(tx *gorm.DB) error { return models.DelistTx(tx, actor, listing, id) })
 				}
-				s.Notify(models.Recipient{Type: "jurisdiction", ID: m.Jurisdiction})
+				s.Notify(s.Holders("jurisdiction_inspector"))
 				return nil
 			}},
 		// Only compliance the office has verified, and that came before the deadline, counts for
 		// the party: a proof is a claim until then (issue 12).
 		{Name: "verify", From: []string{"complied"}, To: "verified",
 			Effect: func(s *Step) error {
-				m := s.Record.(measureRecord).Measure
+				m := s.Record.(*models.Measure)
 				if !m.ProofAt().After(m.Deadline) {
 					s.CreditRecord(m.TargetPartyID, "measure_complied")
 				}
-				s.Notify(models.Recipient{Type: "party", ID: m.TargetPartyID})
+				s.Notify(s.Holders("target"))
 				return nil
 			}},
 		// The office rejects a proof that does not show compliance: the order is issued again
@@ -96,19 +58,19 @@ var measureFlow = &Workflow{
 		{Name: "reject_proof", From: []string{"complied"}, To: "issued",
 			Payload: func() any { return &rejectionPayload{} },
 			Effect: func(s *Step) error {
-				m := s.Record.(measureRecord).Measure
+				m := s.Record.(*models.Measure)
 				s.Transition.Deadlines["comply_by"] = m.Deadline
 				s.Set("proof", jsonOf(map[string]any{"rejected": m.Proof, "reason": s.Payload.(*rejectionPayload).Reason,
 					"at": s.Now.UTC(), "by": s.Actor.UserID}))
-				s.Notify(models.Recipient{Type: "party", ID: m.TargetPartyID})
+				s.Notify(s.Holders("target"))
 				return nil
 			}},
 		{Name: "overdue", From: []string{"issued"}, To: "overdue",
 			Effect: func(s *Step) error {
-				m := s.Record.(measureRecord).Measure
+				m := s.Record.(*models.Measure)
 				s.StopDeadlines("comply_by")
 				s.CreditRecord(m.TargetPartyID, "measure_ignored")
-				s.Notify(models.Recipient{Type: "party", ID: m.TargetPartyID}, models.Recipient{Type: "jurisdiction", ID: m.Jurisdiction})
+				s.Notify(s.Holders("target"), s.Holders("jurisdiction_inspector"))
 				return nil
 			}},
 	},
@@ -147,23 +109,4 @@ func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.New
 		return nil, err
 	}
 	return m, nil
-}
-
-// ListMeasures lists what the user may see: the measures addressed to their party, those their
-// office issued; all for the admin.
-func (e *Engine) ListMeasures(ctx context.Context, u *models.User, status string, page models.Page) ([]models.Measure, *string, error) {
-	f := models.MeasureFilter{Status: status, All: u.Roles.Has(models.RoleAdmin)}
-	if u.PartyID != nil && (u.Roles.Has(models.RoleMerchant) || u.Roles.Has(models.RolePlatform)) {
-		f.TargetPartyID = *u.PartyID
-	}
-	if u.Jurisdiction != nil && u.Roles.Has(models.RoleInspector) {
-		f.Jurisdiction = *u.Jurisdiction
-	}
-	return e.store.ListMeasures(ctx, f, page)
-}
-
-// MeasureOf returns the measure behind a record, if it is one.
-func MeasureOf(r Record) (*models.Measure, bool) {
-	m, ok := r.(measureRecord)
-	return m.Measure, ok
 }
