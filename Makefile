@@ -11,6 +11,7 @@ run:
 test:
 	scripts/test.sh $(ARGS)
 
+# Benchmarks, built with -tags bench (the benchmark data generators and `portal bench-data`).
 bench:
 	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh; else echo "make bench: scripts/bench.sh does not exist yet" >&2; exit 1; fi
 
@@ -20,8 +21,10 @@ build:
 fmt:
 	gofmt -s -w .
 
+# Twice: the benchmark data generators are only compiled with -tags bench.
 vet:
 	go vet ./...
+	go vet -tags bench ./...
 
 # Stop first: deleting the files under live servers would leave them orphaned, still holding
 # their sockets and ports. DATABASE_URL/MEILI_URL are dropped so that stack.sh does not skip

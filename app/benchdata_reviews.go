@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/csv"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,10 +11,14 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/hzcbec/portal/models"
 )
+
+// The search benchmark's data: real online-shopping reviews as complaints (`portal bench-data
+// reviews`, BenchmarkSearch, TestSearchRelevance). Not behind the bench tag, as the other data
+// generators are, because TestSearchRelevance is in `make test`; only bench-tagged code and tests
+// call these functions, so the linker leaves them out of the production binary.
 
 // Review is one row of online_shopping_10_cats.csv: the product kind, 1 for a good review, the text.
 type Review struct {
@@ -149,81 +151,4 @@ func LoadReviews(ctx context.Context, store *models.Store, reviews []Review, jur
 		progress(len(part))
 	}
 	return ids, nil
-}
-
-// BenchDataReviews is `portal bench-data reviews --file ZIP [--limit N]`: it inserts the real
-// online-shopping reviews as complaint descriptions, then runs the indexing workers (a running
-// portal helps) until the index has caught up, and says the indexing throughput.
-// For a benchmark database only: the rows bypass the workflow's timeline and the audit trail.
-func BenchDataReviews(ctx context.Context, cfg Config, args []string, w io.Writer) error {
-	fs := flag.NewFlagSet("bench-data reviews", flag.ContinueOnError)
-	fs.SetOutput(w)
-	file := fs.String("file", "", "online_shopping_10_cats.zip")
-	limit := fs.Int("limit", 0, "load at most N reviews (0: all)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *file == "" {
-		return errors.New("--file is required: the zip of online_shopping_10_cats.csv")
-	}
-	reviews, err := ReadReviews(*file, *limit)
-	if err != nil {
-		return err
-	}
-	s, err := New(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer s.store.Close()
-	bar := benchBar(len(reviews), "inserting", w)
-	started := time.Now()
-	ids, err := LoadReviews(ctx, s.store, reviews, cfg.DefaultJurisdiction, func(n int) { _ = bar.Add(n) })
-	_ = bar.Finish()
-	if err != nil {
-		return err
-	}
-	inserted := time.Since(started)
-	fmt.Fprintf(w, "%d complaints inserted in %s (%.0f rows/s)\n", len(ids), inserted.Round(time.Millisecond), float64(len(ids))/inserted.Seconds())
-
-	jobsCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	defer stop()
-	if err := s.jobs.Start(jobsCtx); err != nil {
-		return fmt.Errorf("starting the job workers: %w", err)
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		_ = s.jobs.Stop(stopCtx)
-	}()
-	backlog, err := s.store.SearchBacklog(ctx)
-	if err != nil {
-		return err
-	}
-	bar = benchBar(backlog, "indexing", w)
-	for backlog > 0 {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
-		if backlog, err = s.store.SearchBacklog(ctx); err != nil {
-			return err
-		}
-		_ = bar.Set(max(bar.GetMax()-backlog, 0))
-	}
-	_ = bar.Finish()
-	took := time.Since(started)
-	fmt.Fprintf(w, "index %s caught up: %d complaints searchable %s after the first commit: %.0f docs/s\n",
-		s.search.Index(), len(ids), took.Round(time.Millisecond), float64(len(ids))/took.Seconds())
-	return nil
-}
-
-func benchBar(total int, what string, w io.Writer) *progressbar.ProgressBar {
-	return progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
-	)
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/recalls"
 )
 
 // reportPDF writes a one-page lab report as a real PDF (objects, cross-reference table and
@@ -62,7 +62,7 @@ func importedMatches(t *testing.T, ts *testServer, tag string) (alertID, byGTIN,
 		"model": "KB 200" + tag, "category": "toys", "origin_country": "CN"})["id"].(string)
 	ctx := context.Background()
 	s := ts.srv.Store()
-	res, err := s.ImportAlerts(ctx, &models.AlertFile{Source: models.SourceSafetyGate, Rows: 1, Alerts: []models.ExternalAlert{{
+	res, err := s.ImportAlerts(ctx, &recalls.File{Source: recalls.SourceSafetyGate, Rows: 1, Alerts: []recalls.Alert{{
 		Line: 2, SourceRef: "A12/" + tag, Title: "Magnetic toy and pull toy " + tag, Level: "serious", Product: "Toys",
 		Brand: "KIDBLOX", Model: "KB-200" + tag, Country: "China", Description: "Small magnets can be swallowed.",
 		Hazards: []string{"choking"}, GTINs: []string{"0" + gtin}, Measures: []string{"withdrawal"},

@@ -101,7 +101,7 @@ func TestDGradeMerchantsListingsAreFlagged(t *testing.T) {
 	}
 	for i := 0; i < 5; i++ { // 5 × 10 points: a score of 50, grade D
 		if err := ts.srv.Store().Gorm().Transaction(func(tx *gorm.DB) error {
-			return models.AddCreditRecordTx(tx, models.SystemActor, shop.ID, "award_non_compliance", "cases", fmt.Sprintf("case-%d", i))
+			return ts.srv.Store().Within(tx).AddCreditRecord(context.Background(), models.SystemActor, shop.ID, "award_non_compliance", "cases", fmt.Sprintf("case-%d", i))
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -5,22 +5,24 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/hzcbec/portal/migrations/testdb"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hzcbec/portal/migrations/testdb"
+
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/recalls"
 )
 
-// recalls is the real recall data: EU Safety Gate exports and the US recalls of children's products.
-func recalls(tb testing.TB) string { return testdb.Testdata(tb, "recalls") }
+// recallsDir is the real recall data: EU Safety Gate exports and the US recalls of children's products.
+func recallsDir(tb testing.TB) string { return testdb.Testdata(tb, "recalls") }
 
 // importFile reads a recalls file as the command line does and imports and matches its alerts.
-func importFile(t *testing.T, s *models.Store, name string, read func(f *os.File) (*models.AlertFile, error)) (models.ImportResult, int) {
+func importFile(t *testing.T, s *models.Store, name string, read func(f *os.File) (*recalls.File, error)) (models.ImportResult, int) {
 	t.Helper()
-	fh, err := os.Open(filepath.Join(recalls(t), name))
+	fh, err := os.Open(filepath.Join(recallsDir(t), name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +47,8 @@ func importFile(t *testing.T, s *models.Store, name string, read func(f *os.File
 	return res, proposed
 }
 
-func safetyGate(f *os.File) (*models.AlertFile, error) { return models.ReadSafetyGate(f) }
-func cpsc(f *os.File) (*models.AlertFile, error)       { return models.ReadCPSC(f) }
+func safetyGate(f *os.File) (*recalls.File, error) { return recalls.ReadSafetyGate(f) }
+func cpsc(f *os.File) (*recalls.File, error)       { return recalls.ReadCPSC(f) }
 
 // The real Safety Gate and CPSC files imported into a fresh database: every Safety Gate alert of
 // the 353 file, the short export's alerts less its Slovak rows, the CPSC's recalls less the NHTSA
@@ -128,12 +130,12 @@ func TestImportRecallsAndMatch(t *testing.T) {
 	if n := count(`SELECT count(*) FROM alerts WHERE source_ref = 'A12/00328/22' AND measures = '{recall}'`); n != 1 {
 		t.Error("A12/00328/22 (Recall of the product from end users) does not call for a recall")
 	}
-	soi, err := os.Open(filepath.Join(recalls(t), "sk_soi_unsafe_products_110.csv"))
+	soi, err := os.Open(filepath.Join(recallsDir(t), "sk_soi_unsafe_products_110.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer soi.Close()
-	if _, err := models.ReadSafetyGate(soi); !errors.Is(err, models.ErrNotSourceFile) {
+	if _, err := recalls.ReadSafetyGate(soi); !errors.Is(err, recalls.ErrNotSourceFile) {
 		t.Errorf("the Slovak SOI list read as Safety Gate: %v, want ErrNotSourceFile", err)
 	}
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hzcbec/portal/migrations/testdb"
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/recalls"
 )
 
 // cpscSample is ten real US recalls (CPSC, NHTSA, FDA) of children's products, in English.
@@ -141,7 +142,7 @@ func importCPSC(t *testing.T, s *models.Store) {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	f, err := models.ReadCPSC(fh)
+	f, err := recalls.ReadCPSC(fh)
 	if err != nil {
 		t.Fatal(err)
 	}

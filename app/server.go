@@ -183,6 +183,10 @@ func (s *Server) Store() *models.Store { return s.store }
 // Search is the search client, for tests and the command line.
 func (s *Server) Search() *search.Client { return s.search }
 
+// Jobs is the client of the background job workers (deadlines, indexing), for the command line:
+// Serve starts and stops them itself.
+func (s *Server) Jobs() *river.Client[pgx.Tx] { return s.jobs }
+
 // Serve answers on ln until ctx ends, then finishes the requests in flight, stops the job
 // workers and closes the database.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {

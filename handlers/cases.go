@@ -15,7 +15,7 @@ func (h *Handlers) FileCase(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	arbitration, err := h.Engine.FileCase(ctx, currentUser(c), in)
+	arbitration, err := workflows.FileAs[models.ArbitrationCase](ctx, h.Engine, currentUser(c), "cases", &in)
 	if err != nil {
 		return err
 	}

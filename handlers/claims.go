@@ -15,7 +15,7 @@ func (h *Handlers) FileClaim(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	claim, err := h.Engine.FileClaim(ctx, currentUser(c), in)
+	claim, err := workflows.FileAs[models.Claim](ctx, h.Engine, currentUser(c), "claims", &in)
 	if err != nil {
 		return err
 	}

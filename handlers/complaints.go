@@ -15,7 +15,7 @@ func (h *Handlers) FileComplaint(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	complaint, err := h.Engine.FileComplaint(ctx, currentUser(c), in)
+	complaint, err := workflows.FileAs[models.Complaint](ctx, h.Engine, currentUser(c), "complaints", &in)
 	if err != nil {
 		return err
 	}

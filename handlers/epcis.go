@@ -11,13 +11,9 @@ import (
 // CaptureEPCIS captures a GS1 EPCIS 2.0 JSON-LD EPCISDocument: every event or, when anything in
 // the document is wrong, none.
 func (h *Handlers) CaptureEPCIS(c *fiber.Ctx) error {
-	doc, err := models.ParseEPCISDocument(c.Body())
-	if err != nil {
-		return err
-	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	res, err := h.Store.CaptureEPCIS(ctx, actor(c), doc)
+	res, err := h.Store.CaptureEPCIS(ctx, actor(c), c.Body())
 	if err != nil {
 		return err
 	}

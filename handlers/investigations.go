@@ -15,7 +15,7 @@ func (h *Handlers) HandOff(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	inv, err := h.Engine.HandOff(ctx, currentUser(c), in)
+	inv, err := workflows.FileAs[models.Investigation](ctx, h.Engine, currentUser(c), "investigations", &in)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ func (h *Handlers) IssueMeasure(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	m, err := h.Engine.IssueMeasure(ctx, currentUser(c), in)
+	m, err := workflows.FileAs[models.Measure](ctx, h.Engine, currentUser(c), "measures", &in)
 	if err != nil {
 		return err
 	}

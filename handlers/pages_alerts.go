@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/recalls"
 )
 
 // alertCard is one alert as the public pages show it.
@@ -26,9 +27,9 @@ type alertFact struct {
 
 // sourceFacts are the columns of a source row the detail page shows, in this order.
 var sourceFacts = map[string][]string{
-	models.SourceSafetyGate: {"product_category", "batch_number", "company_recall_code", "production_dates",
+	recalls.SourceSafetyGate: {"product_category", "batch_number", "company_recall_code", "production_dates",
 		"notifying_country", "counterfeit", "company_recall_page", "case_url"},
-	models.SourceCPSC: {"category", "url"},
+	recalls.SourceCPSC: {"category", "url"},
 }
 
 // AlertsPage lists the public alerts and recalls, newest first, to anyone; those the policy lets

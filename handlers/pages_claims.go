@@ -109,7 +109,7 @@ func (h *Handlers) FileClaimForm(c *fiber.Ctx) error {
 		Amount: form.Amount, Currency: form.Currency, Reason: form.Reason}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	claim, err := h.Engine.FileClaim(ctx, currentUser(c), in)
+	claim, err := workflows.FileAs[models.Claim](ctx, h.Engine, currentUser(c), "claims", &in)
 	if err == nil {
 		return c.Redirect("/claims/"+claim.ID, fiber.StatusSeeOther)
 	}

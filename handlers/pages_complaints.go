@@ -111,7 +111,7 @@ func (h *Handlers) FileComplaintForm(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	complaint, err := h.Engine.FileComplaint(ctx, currentUser(c), in)
+	complaint, err := workflows.FileAs[models.Complaint](ctx, h.Engine, currentUser(c), "complaints", &in)
 	if err != nil {
 		fields, msg, err := h.formErrors(c, err)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // The inspector's workspace: online discoveries (listings), and from a listing its trace, the way
@@ -171,7 +172,7 @@ func (h *Handlers) HandOffForm(c *fiber.Ctx) error {
 		Jurisdiction: c.FormValue("jurisdiction"), Reason: c.FormValue("reason")}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	inv, err := h.Engine.HandOff(ctx, currentUser(c), in)
+	inv, err := workflows.FileAs[models.Investigation](ctx, h.Engine, currentUser(c), "investigations", &in)
 	if err != nil {
 		if in.SubjectType != "listing" || in.SubjectID == "" {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hzcbec/portal/models"
 	"github.com/hzcbec/portal/models/clock"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // The measure form (处置措施): an order to a party, from a listing's page (its merchant by default)
@@ -128,7 +129,7 @@ func (h *Handlers) IssueMeasureForm(c *fiber.Ctx) error {
 	}
 	ctx, cancel := ctx(c)
 	defer cancel()
-	m, err := h.Engine.IssueMeasure(ctx, currentUser(c), in)
+	m, err := workflows.FileAs[models.Measure](ctx, h.Engine, currentUser(c), "measures", &in)
 	if err != nil {
 		return refused(err)
 	}

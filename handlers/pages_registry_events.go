@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/codes"
 )
 
 // traceDocumentRows is how many document rows the trace event form offers (a declaration and a
@@ -79,7 +80,7 @@ func (h *Handlers) renderTraceEventForm(c *fiber.Ctx, status int, form traceEven
 	}
 	return render(c, status, "registry_trace_event_new", "registry.trace_event.new", fiber.Map{"Form": form, "Errors": errs,
 		"FormError": msg, "Products": products, "Batches": batches, "Parties": parties, "Types": models.TraceEventTypes,
-		"BizSteps": models.CBVBizSteps, "Dispositions": models.CBVDispositions, "DocumentTypes": models.TraceDocumentTypes})
+		"BizSteps": codes.CBVBizSteps, "Dispositions": codes.CBVDispositions, "DocumentTypes": codes.TraceDocumentTypes})
 }
 
 // NewTraceEventPage shows the trace event form; ?product_id= picks the product and offers its batches.

@@ -2,8 +2,11 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 
 	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models/recalls"
 )
 
 // importBatch is how many alerts one transaction of an import stores.
@@ -15,7 +18,7 @@ type ImportResult struct {
 	Read            int
 	Created         int
 	AlreadyPresent  int
-	Skipped         []SkippedRow
+	Skipped         []recalls.SkippedRow
 	InvalidBarcodes int
 	// AlertIDs are the file's alerts in the database, created now or before: what to match.
 	AlertIDs []string
@@ -25,7 +28,7 @@ type ImportResult struct {
 // the system, importBatch to a transaction. An alert whose source and reference are already stored
 // is left as it is, so importing the same file again creates nothing. progress, when given, is
 // told how many alerts each batch handled.
-func (s *Store) ImportAlerts(ctx context.Context, f *AlertFile, progress func(n int)) (ImportResult, error) {
+func (s *Store) ImportAlerts(ctx context.Context, f *recalls.File, progress func(n int)) (ImportResult, error) {
 	res := ImportResult{Read: f.Rows, Skipped: f.Skipped}
 	for _, a := range f.Alerts {
 		res.InvalidBarcodes += len(a.InvalidBarcodes)
@@ -56,14 +59,14 @@ func (s *Store) ImportAlerts(ctx context.Context, f *AlertFile, progress func(n 
 					ids = append(ids, id)
 					continue
 				}
-				external, err := ea.rowJSON()
+				external, err := json.Marshal(ea.Row) // the row as read, header → value
 				if err != nil {
 					return err
 				}
 				a := &Alert{ID: newID(), Title: ea.Title, Level: ea.Level, Hazards: ea.Hazards, ProductIDs: TextList{},
 					GTINs: nonNil(ea.GTINs), BatchIDs: TextList{}, Description: ea.Description, Measures: nonNil(ea.Measures),
 					Public: true, Source: f.Source, SourceRef: ea.SourceRef, Brand: ea.Brand, Model: ea.Model,
-					Country: ea.Country, Product: ea.Product, IssuedOn: ea.IssuedOn, External: external}
+					Country: ea.Country, Product: ea.Product, IssuedOn: (*CalendarDate)(ea.IssuedOn), External: JSONText(external)}
 				if err := insertAlert(tx, SystemActor, a); err != nil {
 					return err
 				}

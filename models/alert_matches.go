@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -76,8 +77,8 @@ func normModel(s string) string {
 func modelVariants(model string) []string {
 	var out []string
 	add := func(s string) {
-		if n := normModel(s); len([]rune(n)) >= 2 {
-			out = appendNew(out, n)
+		if n := normModel(s); len([]rune(n)) >= 2 && !slices.Contains(out, n) {
+			out = append(out, n)
 		}
 	}
 	add(model)

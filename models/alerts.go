@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hzcbec/portal/models/clock"
+	"github.com/hzcbec/portal/models/codes"
+	"github.com/hzcbec/portal/models/recalls"
 	"gorm.io/gorm"
 )
 
@@ -45,6 +47,18 @@ type Alert struct {
 	CreatedAt    time.Time     `json:"created_at"`
 }
 
+// Issued is the day the source issued the alert ("2026-08-27"); for a Safety Gate alert whose
+// export gives no day, the year of its number ("2022"); "" when neither is known.
+func (a *Alert) Issued() string {
+	if a.IssuedOn != nil {
+		return string(*a.IssuedOn)
+	}
+	if a.Source == recalls.SourceSafetyGate {
+		return recalls.SafetyGateYear(a.SourceRef)
+	}
+	return ""
+}
+
 // NewAlert is what an inspector raises.
 type NewAlert struct {
 	Title        string   `json:"title" validate:"required,max=500"`
@@ -69,7 +83,7 @@ func (s *Store) CreateAlert(ctx context.Context, actor Actor, jurisdiction *stri
 	}
 	gtins := make(TextList, 0, len(in.GTINs))
 	for i, g := range in.GTINs {
-		n, ok := NormalizeGTIN(g)
+		n, ok := codes.NormalizeGTIN(g)
 		if !ok {
 			return nil, Invalid(FieldError{Field: fmt.Sprintf("gtins[%d]", i), Rule: "gtin"})
 		}

@@ -1,3 +1,5 @@
+//go:build bench
+
 package models
 
 import (
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hzcbec/portal/models/codes"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -148,7 +151,7 @@ func newBenchGen(events int) *benchGen {
 // benchGTIN is a 14-digit GTIN: prefix, the number, the check digit.
 func benchGTIN(prefix string, n int) string {
 	body := fmt.Sprintf("%s%010d", prefix, n)
-	return "0" + body + string(gtinCheckDigit(body))
+	return "0" + body + string(codes.GTINCheckDigit(body))
 }
 
 func (g *benchGen) partyID(kind string, i int) string { return fmt.Sprintf("bench-%s-%04d", kind, i) }

@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // ArbitrationCase is an online arbitration case (仲裁案件).
@@ -72,40 +70,21 @@ func ProcedureFor(amount string) string {
 // NewID returns a new opaque, time-ordered id (for records created inside another's transaction).
 func NewID() string { return newID() }
 
-// CreateCase stores a filed case with its timeline entry, audit record and notifications.
-func (s *Store) CreateCase(ctx context.Context, actor Actor, c *ArbitrationCase, notify []Recipient, after func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := CreateCaseTx(tx, actor, c, notify); err != nil {
-			return err
-		}
-		if after != nil {
-			return after(tx)
-		}
-		return nil
-	})
-}
-
-// CreateCaseTx is CreateCase inside a transaction the caller owns (a complaint going to
-// arbitration): the case with its first timeline entry, notices and audit record, in one
-// statement (stepSQL).
-func CreateCaseTx(tx *gorm.DB, actor Actor, c *ArbitrationCase, notify []Recipient) error {
-	if c.ID == "" {
-		c.ID = newID()
-	}
-	c.ClaimantID = actor.UserID
-	now := tx.NowFunc()
+// fileCase writes a filed case (File).
+func (s *Store) fileCase(ctx context.Context, f Filing, c *ArbitrationCase) error {
+	now := s.Now()
 	q, args := insertNumbered(now, "cases", "case_number_seq", "AR", []string{"id", "claimant_id", "respondent_id", "complaint_id",
 		"amount", "currency", "claim", "agreement", "procedure", "status", "version", "jurisdiction", "deadlines"},
 		[]any{c.ID, c.ClaimantID, c.RespondentID, c.ComplaintID, c.Amount, c.Currency, c.Claim, c.Agreement, c.Procedure,
 			c.Status, 1, c.Jurisdiction, c.Deadlines})
-	query, args, err := stepSQL(q, args, stepWrite{Kind: "cases", Action: "file", Relation: "claimant", To: c.Status,
-		Actor: actor, At: now, Notify: notify,
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "cases", Action: f.Action, Relation: f.Relation, To: c.Status,
+		Actor: f.Actor, At: now, Notify: f.Notify, RecordID: c.ID, Schedule: c.Deadlines, Version: 1,
 		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'complaint_id', rec.complaint_id, 'currency', rec.currency,
 		'number', rec.number, 'respondent_id', rec.respondent_id)`})
 	if err != nil {
 		return err
 	}
-	err = tx.Raw(query, args...).Scan(c).Error
+	err = s.fileStep(ctx, query, args, c)
 	if isForeignKeyViolation(err) {
 		return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hzcbec/portal/models/clock"
-	"gorm.io/gorm"
 )
 
 // Claim is a consumer's after-sales claim (售后): a return, refund, repair or replacement the
@@ -115,25 +114,22 @@ func (in *NewClaim) checkDates(now time.Time) []FieldError {
 	return fields
 }
 
-// CreateClaim stores a filed claim with its first timeline entry, notices and audit record in
-// one statement (stepSQL), and after (the jobs to run once it commits) in the same transaction.
-func (s *Store) CreateClaim(ctx context.Context, actor Actor, c *Claim, notify []Recipient, after func(tx *gorm.DB) error) error {
-	c.ID = newID()
-	c.ClaimantID = actor.UserID
+// fileClaim writes a filed claim (File).
+func (s *Store) fileClaim(ctx context.Context, f Filing, c *Claim) error {
 	now := s.Now()
 	q, args := insertNumbered(now, "claims", "claim_number_seq", "AS", []string{"id", "claimant_id", "respondent_id", "order_ref",
 		"type", "no_reason", "delivered_at", "customs_released_at", "amount", "currency", "reason", "status", "version",
 		"jurisdiction", "deadlines"},
 		[]any{c.ID, c.ClaimantID, c.RespondentID, c.OrderRef, c.Type, c.NoReason, c.DeliveredAt, c.CustomsReleasedAt,
 			c.Amount, c.Currency, c.Reason, c.Status, 1, c.Jurisdiction, c.Deadlines})
-	query, args, err := stepSQL(q, args, stepWrite{Kind: "claims", Action: "file", Relation: "claimant", To: c.Status,
-		Actor: actor, At: now, Notify: notify,
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "claims", Action: f.Action, Relation: f.Relation, To: c.Status,
+		Actor: f.Actor, At: now, Notify: f.Notify, RecordID: c.ID, Schedule: c.Deadlines, Version: 1,
 		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'currency', rec.currency, 'no_reason', rec.no_reason,
 		'number', rec.number, 'respondent_id', rec.respondent_id, 'type', rec.type)`})
 	if err != nil {
 		return err
 	}
-	err = s.fileStep(ctx, query, args, c, after)
+	err = s.fileStep(ctx, query, args, c)
 	if isForeignKeyViolation(err) {
 		return Invalid(FieldError{Field: "respondent_id", Rule: "exists"})
 	}

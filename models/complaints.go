@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Complaint is a consumer's complaint against a merchant (投诉), handled by the office of its
@@ -99,26 +97,22 @@ func (s *Store) ComplaintJurisdiction(ctx context.Context, respondentID string, 
 	return fallback, nil
 }
 
-// CreateComplaint stores a filed complaint with its first timeline entry, notices and audit
-// record in one statement (stepSQL; the number comes from its sequence there), and after (the
-// jobs to run once it commits) in the same transaction.
-func (s *Store) CreateComplaint(ctx context.Context, actor Actor, c *Complaint, notify []Recipient, after func(tx *gorm.DB) error) error {
-	c.ID = newID()
-	c.ComplainantID = actor.UserID
+// fileComplaint writes a filed complaint (File).
+func (s *Store) fileComplaint(ctx context.Context, f Filing, c *Complaint) error {
 	now := s.Now()
 	q, args := insertNumbered(now, "complaints", "complaint_number_seq", "CP", []string{"id", "complainant_id", "respondent_id",
 		"platform_id", "order_ref", "listing_id", "listing_url", "product_id", "category", "amount", "currency", "description",
 		"request", "status", "version", "jurisdiction", "deadlines"},
 		[]any{c.ID, c.ComplainantID, c.RespondentID, c.PlatformID, c.OrderRef, c.ListingID, c.ListingURL, c.ProductID,
 			c.Category, c.Amount, c.Currency, c.Description, c.Request, c.Status, 1, c.Jurisdiction, c.Deadlines})
-	query, args, err := stepSQL(q, args, stepWrite{Kind: "complaints", Action: "file", Relation: "complainant", To: c.Status,
-		Actor: actor, At: now, Notify: notify,
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "complaints", Action: f.Action, Relation: f.Relation, To: c.Status,
+		Actor: f.Actor, At: now, Notify: f.Notify, RecordID: c.ID, Schedule: c.Deadlines, Version: 1,
 		AuditAfterSQL: `json_build_object('amount', rec.amount::text, 'category', rec.category, 'currency', rec.currency,
 		'number', rec.number, 'respondent_id', rec.respondent_id)`})
 	if err != nil {
 		return err
 	}
-	return s.fileStep(ctx, query, args, c, after)
+	return s.fileStep(ctx, query, args, c)
 }
 
 // ComplaintByID loads one complaint.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/hzcbec/portal/models/creditscore"
 )
 
 // CreditRecord is one mark on a party's credit record.
@@ -20,7 +22,7 @@ type CreditRecord struct {
 }
 
 // CreditWeights are the points each kind of record counts against a party; a negative weight
-// counts for it. The score (credit_score.go) decays them with age.
+// counts for it. The score (models/creditscore) decays them with age.
 var CreditWeights = map[string]float64{
 	"complaint_upheld":          2,
 	"claim_approved_by_silence": 1,
@@ -30,6 +32,22 @@ var CreditWeights = map[string]float64{
 	"measure_ignored":           10,
 	"complaint_settled_in_time": -1,
 	"measure_complied":          -2,
+}
+
+// CreditContribution is what one record takes off (or adds to) the score today.
+type CreditContribution struct {
+	CreditRecord
+	Decay  float64 `json:"decay"`  // ½^(age / half-life)
+	Points float64 `json:"points"` // weight × decay, taken off the score
+}
+
+// creditMarks are the records as the score weighs them (creditscore.Compute).
+func creditMarks(records []CreditRecord) []creditscore.Mark {
+	marks := make([]creditscore.Mark, len(records))
+	for i, r := range records {
+		marks[i] = creditscore.Mark{Weight: r.Weight, At: r.At}
+	}
+	return marks
 }
 
 // MayActOnParty says whether an inspector of jurisdiction may order a measure against, or list,
@@ -77,16 +95,17 @@ const (
 	consumerMarksByConsumer = 1
 )
 
-// AddCreditRecordTx marks a party's record inside the caller's transaction, with its audit
-// record; the same mark for the same record is written once.
-func AddCreditRecordTx(tx *gorm.DB, actor Actor, partyID, reason, kind, recordID string) error {
-	return addCreditRecord(tx, actor, partyID, nil, reason, kind, recordID)
+// AddCreditRecord marks a party's record with its audit record (a store Within a transaction
+// writes it in that transaction); the same mark for the same record is written once.
+func (s *Store) AddCreditRecord(ctx context.Context, actor Actor, partyID, reason, kind, recordID string) error {
+	return addCreditRecord(s.db.WithContext(ctx), actor, partyID, nil, reason, kind, recordID)
 }
 
-// AddConsumerCreditRecordTx is AddCreditRecordTx for a mark that consumerID's own steps brought
+// AddConsumerCreditRecord is AddCreditRecord for a mark that consumerID's own steps brought
 // about. It writes nothing when the consumer is staff of the party or shares an address with
 // its staff (the party marking itself), or when the caps above are reached.
-func AddConsumerCreditRecordTx(tx *gorm.DB, actor Actor, consumerID, partyID, reason, kind, recordID string) error {
+func (s *Store) AddConsumerCreditRecord(ctx context.Context, actor Actor, consumerID, partyID, reason, kind, recordID string) error {
+	tx := s.db.WithContext(ctx)
 	// One party's consumer marks are weighed one transaction at a time, so the caps hold.
 	if err := tx.Exec(`SELECT 1 FROM parties WHERE id = ? FOR NO KEY UPDATE`, partyID).Error; err != nil {
 		return err

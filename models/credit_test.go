@@ -2,50 +2,12 @@ package models_test
 
 import (
 	"context"
-	"math"
 	"testing"
-	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/hzcbec/portal/models"
 )
-
-// The worked example of the formula in credit_score.go.
-func TestCreditScoreWorkedExample(t *testing.T) {
-	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
-	year := 365 * 24 * time.Hour
-	records := []models.CreditRecord{
-		{Reason: "award_non_compliance", Weight: 10, At: now},           // 10 × 1      = 10
-		{Reason: "inspection_failed", Weight: 5, At: now.Add(-year)},    // 5 × ½       = 2.5
-		{Reason: "complaint_upheld", Weight: 2, At: now.Add(-2 * year)}, // 2 × ¼       = 0.5
-		{Reason: "complaint_settled_in_time", Weight: -1, At: now},      // −1 × 1      = −1
-	}
-	got := models.ScoreCredit(records, now)
-	if math.Abs(got.Score-88) > 1e-9 || got.Grade != "B" {
-		t.Fatalf("score %v grade %s, want 88 B", got.Score, got.Grade)
-	}
-	if got.Contributions[1].Decay != 0.5 || got.Contributions[1].Points != 2.5 {
-		t.Fatalf("the explanation of the inspection: %+v", got.Contributions[1])
-	}
-	if s := models.ScoreCredit(nil, now); s.Score != 100 || s.Grade != "A" {
-		t.Fatalf("no records: %+v", s)
-	}
-	// Good marks win back what was lost, but cannot be banked ahead of misconduct: ten offers
-	// accepted a year ago leave a party at 100, and the award against it today takes 5 off.
-	banked := []models.CreditRecord{{Reason: "award_against", Weight: 5, At: now}}
-	for i := 0; i < 10; i++ {
-		banked = append(banked, models.CreditRecord{Reason: "complaint_settled_in_time", Weight: -1, At: now.Add(-year)})
-	}
-	if s := models.ScoreCredit(banked, now); s.Score != 95 {
-		t.Fatalf("good marks banked before the award: score %v, want 95", s.Score)
-	}
-	for score, grade := range map[float64]string{90: "A", 89.99: "B", 75: "B", 60: "C", 59.9: "D", 0: "D"} {
-		if g := models.GradeOf(score); g != grade {
-			t.Errorf("grade of %v: %s, want %s", score, g, grade)
-		}
-	}
-}
 
 func TestCreditRecordsRollBackWithTheirEvent(t *testing.T) {
 	ctx := context.Background()
@@ -55,7 +17,7 @@ func TestCreditRecordsRollBackWithTheirEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = s.Gorm().Transaction(func(tx *gorm.DB) error {
-		if err := models.AddCreditRecordTx(tx, models.SystemActor, party.ID, "award_against", "cases", "c-1"); err != nil {
+		if err := s.Within(tx).AddCreditRecord(context.Background(), models.SystemActor, party.ID, "award_against", "cases", "c-1"); err != nil {
 			t.Fatal(err)
 		}
 		return context.Canceled // the event fails after its credit record was written
@@ -66,7 +28,7 @@ func TestCreditRecordsRollBackWithTheirEvent(t *testing.T) {
 	// Written twice for the same record, it counts once.
 	for i := 0; i < 2; i++ {
 		if err := s.Gorm().Transaction(func(tx *gorm.DB) error {
-			return models.AddCreditRecordTx(tx, models.SystemActor, party.ID, "award_against", "cases", "c-2")
+			return s.Within(tx).AddCreditRecord(context.Background(), models.SystemActor, party.ID, "award_against", "cases", "c-2")
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +48,7 @@ func TestNegativeListByRule(t *testing.T) {
 	mark := func(kind, id string) {
 		t.Helper()
 		if err := s.Gorm().Transaction(func(tx *gorm.DB) error {
-			return models.AddCreditRecordTx(tx, models.SystemActor, party.ID, "measure_ignored", kind, id)
+			return s.Within(tx).AddCreditRecord(context.Background(), models.SystemActor, party.ID, "measure_ignored", kind, id)
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hzcbec/portal/models/clock"
+	"github.com/hzcbec/portal/models/codes"
 	"gorm.io/gorm"
 )
 
@@ -102,7 +103,7 @@ func (in *NewDeclaration) Validate(now time.Time) error {
 	}
 	for i := range in.Lines {
 		if in.Lines[i].Barcode != "" {
-			in.Lines[i].Barcode, _ = NormalizeGTIN(in.Lines[i].Barcode)
+			in.Lines[i].Barcode, _ = codes.NormalizeGTIN(in.Lines[i].Barcode)
 		}
 	}
 	return nil

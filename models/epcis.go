@@ -5,7 +5,9 @@ import (
 	"database/sql/driver"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/codes"
+	"github.com/hzcbec/portal/models/epcis"
 	"gorm.io/gorm"
 )
 
@@ -40,9 +44,15 @@ type EPCISCaptureResult struct {
 // epcisInsertBatch is how many events one INSERT carries (20 parameters each, under Postgres' 65535).
 const epcisInsertBatch = 1000
 
-// CaptureEPCIS stores a validated document in one transaction: a capture record, every event
-// (linked to our products and batches through the GTINs of its EPCs) and one audit record.
-func (s *Store) CaptureEPCIS(ctx context.Context, actor Actor, doc *EPCISDocument) (*EPCISCaptureResult, error) {
+// CaptureEPCIS reads an EPCIS 2.0 JSON-LD capture document (epcis.ParseDocument) and stores it in
+// one transaction: a capture record, every event (linked to our products and batches through the
+// GTINs of its EPCs) and one audit record. A body that is not a JSON object is EBADREQUEST; a
+// document with problems is EINVALID naming each, and nothing of it is stored.
+func (s *Store) CaptureEPCIS(ctx context.Context, actor Actor, body []byte) (*EPCISCaptureResult, error) {
+	doc, err := epcis.ParseDocument(body)
+	if err != nil {
+		return nil, epcisDocumentError(err)
+	}
 	res := &EPCISCaptureResult{CaptureID: newID(), Captured: len(doc.Events), EventIDs: make([]string, len(doc.Events))}
 	for i := range doc.Events {
 		res.EventIDs[i] = doc.Events[i].EventID
@@ -51,7 +61,7 @@ func (s *Store) CaptureEPCIS(ctx context.Context, actor Actor, doc *EPCISDocumen
 	if actor.UserID != "" && actor.UserID != SystemActor.UserID {
 		capturedBy = &actor.UserID
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(`INSERT INTO epcis_captures (id, context, schema_version, creation_date, header, events, captured_by)
 			VALUES (?, ?::jsonb, ?, ?, ?::jsonb, ?, ?)`, res.CaptureID, string(doc.Context), doc.SchemaVersion,
 			doc.CreationDate, nullJSON(JSONText(doc.Header)), len(doc.Events), capturedBy).Error; err != nil {
@@ -87,10 +97,23 @@ func (s *Store) CaptureEPCIS(ctx context.Context, actor Actor, doc *EPCISDocumen
 	return res, nil
 }
 
+// epcisDocumentError turns what epcis.ParseDocument found wrong into a domain error.
+func epcisDocumentError(err error) error {
+	var problems epcis.Problems
+	if !errors.As(err, &problems) {
+		return Errorf(EBADREQUEST, "bad_json")
+	}
+	fields := make([]FieldError, len(problems))
+	for i, p := range problems {
+		fields[i] = FieldError(p)
+	}
+	return Invalid(fields...)
+}
+
 // epcisLink is the product and batch an event is about, when its EPCs name one of ours.
 type epcisLink struct{ productID, batchID *string }
 
-func epcisInsert(tx *gorm.DB, events []EPCISEvent, links []epcisLink, captureID string, capturedBy *string) ([]string, error) {
+func epcisInsert(tx *gorm.DB, events []epcis.Event, links []epcisLink, captureID string, capturedBy *string) ([]string, error) {
 	var sql strings.Builder
 	sql.WriteString(`INSERT INTO trace_events (event_id, type, action, event_time, event_time_zone, biz_step, disposition,
 		read_point, biz_location, product_id, batch_id, epcs, quantity, uom, documents, sensor, source, original,
@@ -126,7 +149,7 @@ func epcisInsert(tx *gorm.DB, events []EPCISEvent, links []epcisLink, captureID 
 
 // epcisCheckDuplicates looks at the events a capture did not insert because their eventID was
 // taken: the same JSON is a repeat and fine, anything else a conflict.
-func epcisCheckDuplicates(tx *gorm.DB, events []EPCISEvent, inserted map[string]bool) error {
+func epcisCheckDuplicates(tx *gorm.DB, events []epcis.Event, inserted map[string]bool) error {
 	var ids, docs []string
 	index := map[string]int{}
 	for i := range events {
@@ -154,7 +177,7 @@ func epcisCheckDuplicates(tx *gorm.DB, events []EPCISEvent, inserted map[string]
 
 // epcisProductLinks finds, for each event, the first of its EPCs or classes whose GTIN is one of
 // our products, and the batch when the class names its lot.
-func epcisProductLinks(tx *gorm.DB, events []EPCISEvent) ([]epcisLink, error) {
+func epcisProductLinks(tx *gorm.DB, events []epcis.Event) ([]epcisLink, error) {
 	links := make([]epcisLink, len(events))
 	gtinSet := map[string]bool{}
 	for i := range events {
@@ -240,14 +263,14 @@ func EPCGTIN(epc string) (gtin, lot string, ok bool) {
 				lot = l
 			}
 		}
-		return digits + string(gtinCheckDigit(digits)), lot, true
+		return digits + string(codes.GTINCheckDigit(digits)), lot, true
 	}
 	if strings.HasPrefix(epc, "https://") || strings.HasPrefix(epc, "http://") {
 		m := epcisDigitalLinkGTIN.FindStringSubmatch(epc)
 		if m == nil {
 			return "", "", false
 		}
-		g, valid := NormalizeGTIN(m[1])
+		g, valid := codes.NormalizeGTIN(m[1])
 		if !valid {
 			return "", "", false
 		}
@@ -350,12 +373,12 @@ func ParseEPCISQuery(params url.Values) (EPCISQuery, error) {
 		}
 	}
 	for _, t := range list("eventType") {
-		w, ok := epcisEventTypes[t]
+		w, ok := epcis.EventTypes[t]
 		if !ok && slices.Contains([]string{"object", "aggregation", "transformation", "transaction", "association"}, t) {
 			w, ok = t, true
 		}
 		if !ok {
-			errs = append(errs, FieldError{Field: "eventType", Rule: "epcis_event_type", Param: epcisEventTypeList})
+			errs = append(errs, FieldError{Field: "eventType", Rule: "epcis_event_type", Param: epcis.EventTypeList})
 			continue
 		}
 		q.EventTypes = append(q.EventTypes, w)
@@ -367,10 +390,10 @@ func ParseEPCISQuery(params url.Values) (EPCISQuery, error) {
 		q.Actions = append(q.Actions, a)
 	}
 	for _, b := range list("EQ_bizStep") {
-		q.BizSteps = append(q.BizSteps, EPCISVocabWord("bizstep", b))
+		q.BizSteps = append(q.BizSteps, epcis.VocabWord("bizstep", b))
 	}
 	for _, d := range list("EQ_disposition") {
-		q.Dispositions = append(q.Dispositions, EPCISVocabWord("disposition", d))
+		q.Dispositions = append(q.Dispositions, epcis.VocabWord("disposition", d))
 	}
 	q.ReadPoints, q.BizLocations, q.EventIDs = list("EQ_readPoint"), list("EQ_bizLocation"), list("EQ_eventID")
 	for _, name := range []string{"MATCH_epc", "MATCH_anyEPC", "MATCH_epcClass", "MATCH_anyEPCClass", "MATCH_parentID", "MATCH_inputEPC", "MATCH_outputEPC"} {
@@ -691,9 +714,7 @@ func epcisOrderedObject(order []string, values map[string]json.RawMessage) (json
 }
 
 func epcisSortedRawKeys(m map[string]json.RawMessage) []string {
-	keys := epcisKeys(m)
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }
 
 func epcisSameJSON(a, b json.RawMessage) bool {
@@ -766,16 +787,16 @@ func epcisFromColumns(r epcisRow) (json.RawMessage, error) {
 		ev.BizLocation = &location{*r.BizLocation}
 	}
 	if len(r.Documents) > 0 {
-		var docs []EPCISBizTransaction
+		var docs []epcis.BizTransaction
 		if err := json.Unmarshal(r.Documents, &docs); err != nil {
 			return nil, err
 		}
 		for _, d := range docs {
 			bt := bizTransaction{BizTransaction: d.Number}
-			if slices.Contains(CBVBizTransactionTypes, d.Type) {
+			if slices.Contains(codes.CBVBizTransactionTypes, d.Type) {
 				bt.Type = d.Type
 			}
-			if !epcisURIPattern.MatchString(d.Number) {
+			if !epcis.IsURI(d.Number) {
 				bt.BizTransaction = "urn:hzcbec:doc:" + url.PathEscape(d.Type) + ":" + url.PathEscape(d.Number)
 			}
 			ev.BizTransactionList = append(ev.BizTransactionList, bt)

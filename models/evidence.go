@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-
-	"gorm.io/gorm"
 )
 
 // Codes of the two upload refusals HTTP has statuses of its own for (413, 415). They are not in
@@ -102,20 +100,18 @@ func SanitizeFileName(name, contentType string) string {
 	return name
 }
 
-// AddEvidence stores an uploaded file's row with its timeline step ("evidence", the status
-// unchanged), its audit record and the notices, in one transaction. The file must already be
-// on disk: a row never points at nothing.
+// AddEvidence stores an uploaded file's row in one statement with its timeline step
+// ("evidence", the status unchanged), its audit record and the notices. The file must already
+// be on disk: a row never points at nothing.
 func (s *Store) AddEvidence(ctx context.Context, at Attachment, ev *Evidence) error {
 	ev.ID = newID()
 	ev.Kind, ev.RecordID, ev.UploadedBy, ev.Relation = at.Kind, at.RecordID, at.Actor.UserID, at.Relation
 	ev.CreatedAt = s.stamp()
-	summary := map[string]any{"id": ev.ID, "name": ev.Name, "sha256": hex.EncodeToString(ev.SHA256)}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(ev).Error; err != nil {
-			return err
-		}
-		return attachStep(tx, at, "evidence", summary)
-	})
+	return s.attach(ctx, at, "evidence", "evidence", []string{"id", "kind", "record_id", "uploaded_by", "relation", "name",
+		"size", "content_type", "sha256", "storage_path", "created_at"},
+		[]any{ev.ID, ev.Kind, ev.RecordID, ev.UploadedBy, ev.Relation, ev.Name, ev.Size, ev.ContentType, ev.SHA256,
+			ev.StoragePath, ev.CreatedAt},
+		map[string]any{"id": ev.ID, "name": ev.Name, "sha256": hex.EncodeToString(ev.SHA256)})
 }
 
 // EvidenceByID loads one evidence row.

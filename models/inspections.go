@@ -102,7 +102,7 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, jurisdiction 
 			return err
 		}
 		for _, p := range parties {
-			if err := AddCreditRecordTx(tx, actor, p, "inspection_failed", "inspections", ins.ID); err != nil {
+			if err := addCreditRecord(tx, actor, p, nil, "inspection_failed", "inspections", ins.ID); err != nil {
 				return err
 			}
 		}

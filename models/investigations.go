@@ -2,12 +2,8 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
-
-	"github.com/hzcbec/portal/models/clock"
-	"gorm.io/gorm"
 )
 
 // Investigation is a case handed to the jurisdiction of the responsible party (属地查处): only
@@ -46,52 +42,50 @@ type NewHandoff struct {
 	Reason       string `json:"reason" validate:"required,max=5000"`
 }
 
+// Validate trims the reason and checks the fields.
+func (in *NewHandoff) Validate() error {
+	in.Reason = strings.TrimSpace(in.Reason)
+	return Validate(in)
+}
+
 // subjectTables are where each kind of subject lives.
 var subjectTables = map[string]string{"listing": "listings", "product": "products", "party": "parties",
 	"inspection": "inspections", "alert": "alerts", "complaint": "complaints"}
 
-// CreateInvestigation opens an investigation in the jurisdiction it is handed to, with the
-// hand-off, the timeline entry, the audit record and the notice to that jurisdiction.
-func (s *Store) CreateInvestigation(ctx context.Context, actor Actor, in NewHandoff) (*Investigation, error) {
-	in.Reason = strings.TrimSpace(in.Reason)
-	if err := Validate(in); err != nil {
-		return nil, err
+// fileInvestigation writes an investigation handed to a jurisdiction (File), with its first
+// hand-off in the same statement.
+func (s *Store) fileInvestigation(ctx context.Context, f Filing, inv *Investigation) error {
+	if err := allExist(s.db.WithContext(ctx), subjectTables[inv.SubjectType], []string{inv.SubjectID}, "subject_id"); err != nil {
+		return err
 	}
-	inv := &Investigation{ID: newID(), SubjectType: in.SubjectType, SubjectID: in.SubjectID, Reason: in.Reason,
-		OpenedBy: actor.UserID, WorkflowState: WorkflowState{Status: "open", Version: 1, Jurisdiction: in.Jurisdiction, Deadlines: Deadlines{}}}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := allExist(tx, subjectTables[in.SubjectType], []string{in.SubjectID}, "subject_id"); err != nil {
-			return err
-		}
-		var seq int64
-		if err := tx.Raw("SELECT nextval('investigation_number_seq')").Scan(&seq).Error; err != nil {
-			return err
-		}
-		inv.Number = fmt.Sprintf("IV-%d-%06d", tx.NowFunc().In(clock.Hangzhou).Year(), seq)
-		if err := tx.Omit("AssigneeID", "PausedAt").Create(inv).Error; err != nil {
-			return err
-		}
-		if err := AddHandoffTx(tx, actor, inv.ID, nil, in.Jurisdiction, in.Reason); err != nil {
-			return err
-		}
-		return recordStep(tx, "investigations", inv.ID, actor, "inspector", "handoff", "", "open",
-			map[string]any{"jurisdiction": in.Jurisdiction, "reason": in.Reason},
-			[]Recipient{{Type: "jurisdiction", ID: in.Jurisdiction}})
-	})
-	if isForeignKeyViolation(err) {
-		return nil, Invalid(FieldError{Field: "jurisdiction", Rule: "exists"})
-	}
+	now := s.Now()
+	q, args := insertNumbered(now, "investigations", "investigation_number_seq", "IV", []string{"id", "subject_type", "subject_id",
+		"reason", "opened_by", "status", "version", "jurisdiction", "deadlines"},
+		[]any{inv.ID, inv.SubjectType, inv.SubjectID, inv.Reason, inv.OpenedBy, inv.Status, 1, inv.Jurisdiction, inv.Deadlines})
+	q.WriteString(`,
+handoff AS (INSERT INTO handoffs (investigation_id, from_jurisdiction, to_jurisdiction, reason, by_user, at)
+	SELECT rec.id, NULL, rec.jurisdiction, rec.reason, ?, ?::timestamptz FROM rec)`)
+	args = append(args, f.Actor.UserID, now.UTC().Truncate(time.Microsecond))
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "investigations", Action: f.Action, Relation: f.Relation, To: inv.Status,
+		Actor: f.Actor, At: now, Payload: map[string]any{"jurisdiction": inv.Jurisdiction, "reason": inv.Reason},
+		Notify: f.Notify, AuditBefore: map[string]any{"jurisdiction": nil},
+		AuditAfter: map[string]any{"jurisdiction": inv.Jurisdiction, "reason": inv.Reason}})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return inv, nil
+	err = s.fileStep(ctx, query, args, inv)
+	if isForeignKeyViolation(err) {
+		return Invalid(FieldError{Field: "jurisdiction", Rule: "exists"})
+	}
+	return err
 }
 
-// AddHandoffTx records a hand-off (from nil for the first) with its audit record, inside the
-// caller's transaction.
-func AddHandoffTx(tx *gorm.DB, actor Actor, investigationID string, from *string, to, reason string) error {
+// AddHandoff records an investigation's transfer from one jurisdiction to another with its
+// audit record (inside the transaction of the transfer step).
+func (s *Store) AddHandoff(ctx context.Context, actor Actor, investigationID, from, to, reason string) error {
+	tx := s.db.WithContext(ctx)
 	if err := tx.Exec(`INSERT INTO handoffs (investigation_id, from_jurisdiction, to_jurisdiction, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		investigationID, from, to, reason, actor.UserID, tx.NowFunc()).Error; err != nil {
+		investigationID, from, to, reason, actor.UserID, s.stamp()).Error; err != nil {
 		return err
 	}
 	return audit(tx, actor, "investigations.handoff", "investigations", investigationID,

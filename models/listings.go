@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hzcbec/portal/models/clock"
+	"github.com/hzcbec/portal/models/codes"
+	"github.com/hzcbec/portal/models/creditscore"
 	"gorm.io/gorm"
 )
 
@@ -71,7 +73,7 @@ func (in *NewListing) Validate(now time.Time) error {
 	seen := map[string]bool{}
 	gtins := make([]string, 0, len(in.GTINs))
 	for _, g := range in.GTINs {
-		if n, _ := NormalizeGTIN(g); !seen[n] {
+		if n, _ := codes.NormalizeGTIN(g); !seen[n] {
 			seen[n] = true
 			gtins = append(gtins, n)
 		}
@@ -158,7 +160,7 @@ func (s *Store) ListListings(ctx context.Context, f ListingFilter, page Page) ([
 		}
 	}
 	if f.GTIN != "" {
-		g, ok := NormalizeGTIN(f.GTIN)
+		g, ok := codes.NormalizeGTIN(f.GTIN)
 		if !ok {
 			return nil, nil, Invalid(FieldError{Field: "gtin", Rule: "gtin"})
 		}
@@ -213,7 +215,7 @@ func flagByGrade(tx *gorm.DB, l *Listing) error {
 	if err := tx.Where("party_id = ?", l.MerchantID).Find(&records).Error; err != nil {
 		return err
 	}
-	if score := ScoreCredit(records, tx.NowFunc()); score.Grade == "D" {
+	if score := creditscore.Compute(creditMarks(records), tx.NowFunc()); score.Grade == "D" {
 		l.FlaggedForInspection = true
 		l.FlagReason = fmt.Sprintf("merchant credit grade D (score %.2f)", score.Score)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hzcbec/portal/models/clock"
-	"gorm.io/gorm"
 )
 
 // Measure is an order to a party (delist, sales ban, recall, ...) with a deadline and proof of
@@ -90,24 +89,22 @@ func (s *Store) ListingMerchant(ctx context.Context, listingID string) (string, 
 	return merchant, nil
 }
 
-// CreateMeasure stores an issued measure with its timeline entry, notices and audit record in
-// one statement (stepSQL), and after (its deadline job) in the same transaction.
-func (s *Store) CreateMeasure(ctx context.Context, actor Actor, m *Measure, notify []Recipient, after func(tx *gorm.DB) error) error {
-	m.ID, m.IssuedBy = newID(), actor.UserID
+// fileMeasure writes an issued measure (File).
+func (s *Store) fileMeasure(ctx context.Context, f Filing, m *Measure) error {
 	now := s.Now()
 	q, args := insertNumbered(now, "measures", "measure_number_seq", "ME", []string{"id", "kind", "alert_id", "target_party_id",
 		"listing_id", "deadline", "basis", "issued_by", "status", "version", "jurisdiction", "deadlines"},
 		[]any{m.ID, m.Kind, m.AlertID, m.TargetPartyID, m.ListingID, m.Deadline, m.Basis, m.IssuedBy, m.Status, 1,
 			m.Jurisdiction, m.Deadlines})
-	query, args, err := stepSQL(q, args, stepWrite{Kind: "measures", Action: "issue", Relation: "jurisdiction_inspector",
-		To: m.Status, Actor: actor, At: now, Notify: notify,
+	query, args, err := stepSQL(q, args, stepWrite{Kind: "measures", Action: f.Action, Relation: f.Relation,
+		To: m.Status, Actor: f.Actor, At: now, Notify: f.Notify, RecordID: m.ID, Schedule: m.Deadlines, Version: 1,
 		AuditAfterSQL: `json_build_object('deadline', ?::text, 'kind', rec.kind, 'listing_id', rec.listing_id,
 		'number', rec.number, 'target_party_id', rec.target_party_id)`,
 		AuditAfterArgs: []any{m.Deadline.UTC().Format(time.RFC3339Nano)}}) // in UTC whatever the session's time zone
 	if err != nil {
 		return err
 	}
-	err = s.fileStep(ctx, query, args, m, after)
+	err = s.fileStep(ctx, query, args, m)
 	if isForeignKeyViolation(err) {
 		return Invalid(FieldError{Field: foreignKeyField(err, map[string]string{"alert": "alert_id", "party": "target_party_id", "listing": "listing_id"}), Rule: "exists"})
 	}
@@ -119,9 +116,10 @@ func (s *Store) MeasureByID(ctx context.Context, id string) (*Measure, error) {
 	return byID[Measure](ctx, s.db, id)
 }
 
-// DelistTx marks a listing delisted, inside the transaction of the measure complied with.
-func DelistTx(tx *gorm.DB, actor Actor, listingID, measureID string) error {
-	res := tx.Exec(`UPDATE listings SET status = 'delisted', updated_at = ? WHERE id = ? AND status <> 'delisted'`, tx.NowFunc(), listingID)
+// Delist marks a listing delisted (inside the transaction of the measure complied with).
+func (s *Store) Delist(ctx context.Context, actor Actor, listingID, measureID string) error {
+	tx := s.db.WithContext(ctx)
+	res := tx.Exec(`UPDATE listings SET status = 'delisted', updated_at = ? WHERE id = ? AND status <> 'delisted'`, s.stamp(), listingID)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}

@@ -2,11 +2,12 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
+	"github.com/jackc/pgx/v5"
 )
 
 // Message is one message in the conversation on a workflow record (complaint, claim, case, ...).
@@ -48,30 +49,42 @@ type Attachment struct {
 // excerptRunes bounds how much of a message the timeline and the audit trail repeat.
 const excerptRunes = 140
 
-// AddMessage stores a message with its timeline step ("message", the status unchanged), its
-// audit record and the notices, in one transaction.
+// AddMessage stores a message in one statement with its timeline step ("message", the status
+// unchanged), its audit record and the notices.
 func (s *Store) AddMessage(ctx context.Context, at Attachment, body string) (*Message, error) {
 	m := &Message{ID: newID(), Kind: at.Kind, RecordID: at.RecordID, AuthorID: at.Actor.UserID,
 		Relation: at.Relation, Body: body, CreatedAt: s.stamp()}
-	summary := map[string]any{"id": m.ID, "excerpt": excerpt(body, excerptRunes)}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(m).Error; err != nil {
-			return err
-		}
-		return attachStep(tx, at, "message", summary)
-	})
+	err := s.attach(ctx, at, "message", "messages", []string{"id", "kind", "record_id", "author_id", "relation", "body", "created_at"},
+		[]any{m.ID, m.Kind, m.RecordID, m.AuthorID, m.Relation, m.Body, m.CreatedAt},
+		map[string]any{"id": m.ID, "excerpt": excerpt(body, excerptRunes)})
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// attachStep writes what every message and upload adds beside its own row.
-func attachStep(tx *gorm.DB, at Attachment, action string, summary map[string]any) error {
-	if err := recordStep(tx, at.Kind, at.RecordID, at.Actor, at.Relation, action, at.Status, at.Status, summary, at.Notify); err != nil {
+// attach writes what a message or an upload adds to a record, in one statement: its own row
+// (into table), the timeline step (action, the status unchanged), the notices and the audit
+// record, both with summary. A record gone meanwhile is ENOTFOUND and nothing is written.
+func (s *Store) attach(ctx context.Context, at Attachment, action, table string, columns []string, values []any, summary any) error {
+	if workflowTables[at.Kind] == "" {
+		return fmt.Errorf("no workflow table %q", at.Kind)
+	}
+	var q strings.Builder
+	q.WriteString("WITH rec AS (SELECT id FROM " + pgx.Identifier{at.Kind}.Sanitize() + " WHERE id = ?),\nadded AS (INSERT INTO " +
+		pgx.Identifier{table}.Sanitize() + " (" + strings.Join(columns, ", ") + ") SELECT " +
+		strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + " FROM rec)")
+	query, args, err := stepSQL(&q, append([]any{at.RecordID}, values...), stepWrite{Kind: at.Kind, Action: action,
+		Relation: at.Relation, From: at.Status, To: at.Status, Actor: at.Actor, At: s.Now(), Payload: summary,
+		Notify: at.Notify, AuditAfter: summary})
+	if err != nil {
 		return err
 	}
-	return audit(tx, at.Actor, at.Kind+"."+action, at.Kind, at.RecordID, nil, summary)
+	res := s.db.WithContext(ctx).Exec(query, args...)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return Errorf(ENOTFOUND, "not_found")
+	}
+	return res.Error
 }
 
 // Messages pages through a record's messages, oldest first.

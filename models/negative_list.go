@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/creditscore"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -69,7 +70,7 @@ func applyNegativeListRules(tx *gorm.DB, partyID string) error {
 	if err := tx.Where("party_id = ?", partyID).Find(&records).Error; err != nil {
 		return err
 	}
-	if score := ScoreCredit(records, tx.NowFunc()); score.Score < negativeListScore {
+	if score := creditscore.Compute(creditMarks(records), tx.NowFunc()); score.Score < negativeListScore {
 		return enterNegativeList(tx, SystemActor, partyID, "low_score", "credit score below 40")
 	}
 	return nil
@@ -406,9 +407,12 @@ func (s *Store) CreditOf(ctx context.Context, partyID string) (*PartyCredit, err
 	if err != nil {
 		return nil, err
 	}
-	score := ScoreCredit(records, s.Now())
+	score := creditscore.Compute(creditMarks(records), s.Now())
 	out := &PartyCredit{Party: p, Score: score.Score, Grade: score.Grade, Records: []PublicCredit{},
-		Certifications: []Certification{}, Explanation: score.Contributions}
+		Certifications: []Certification{}, Explanation: make([]CreditContribution, 0, len(score.Contributions))}
+	for _, c := range score.Contributions {
+		out.Explanation = append(out.Explanation, CreditContribution{CreditRecord: records[c.Mark], Decay: c.Decay, Points: c.Points})
+	}
 	for _, r := range records {
 		out.Records = append(out.Records, PublicCredit{Source: r.Reason, Weight: r.Weight, At: r.At, Link: publicLink(r.RecordKind, r.RecordID)})
 	}

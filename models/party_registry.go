@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hzcbec/portal/models/codes"
 	"gorm.io/gorm"
 )
 
@@ -32,7 +33,7 @@ func (in *NewParty) Validate() error {
 	optionalID(&in.Jurisdiction)
 	err := Validate(in)
 	if in.Country == "CN" && in.RegistrationCode != "" {
-		if code, ok := NormalizeUSCC(in.RegistrationCode); ok {
+		if code, ok := codes.NormalizeUSCC(in.RegistrationCode); ok {
 			in.RegistrationCode = code
 		} else {
 			return withFields(err, FieldError{Field: "registration_code", Rule: "uscc"})

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hzcbec/portal/models/codes"
 	"gorm.io/gorm"
 )
 
@@ -50,7 +51,7 @@ func (in *NewProduct) Validate() error {
 		return err
 	}
 	if in.GTIN != nil {
-		g, _ := NormalizeGTIN(*in.GTIN)
+		g, _ := codes.NormalizeGTIN(*in.GTIN)
 		in.GTIN = &g
 	}
 	return nil
@@ -122,7 +123,7 @@ type ProductFilter struct {
 func (s *Store) ListProducts(ctx context.Context, f ProductFilter, page Page) ([]Product, *string, error) {
 	q := s.db.WithContext(ctx).Model(&Product{}).Order("id DESC").Limit(page.Limit + 1)
 	if f.GTIN != "" {
-		g, ok := NormalizeGTIN(f.GTIN)
+		g, ok := codes.NormalizeGTIN(f.GTIN)
 		if !ok {
 			return nil, nil, Invalid(FieldError{Field: "gtin", Rule: "gtin"})
 		}

@@ -84,10 +84,10 @@ func TestSearchFallbackAccess(t *testing.T) {
 	if _, err := s.EnsureParty(ctx, models.SystemActor, models.Party{ID: "fallback-shop", Kind: "merchant", Name: "回退商店", Country: "CN"}); err != nil {
 		t.Fatal(err)
 	}
-	c := &models.Complaint{RespondentID: "fallback-shop", OrderRef: "O-1", Category: "quality",
+	c := &models.Complaint{ComplainantID: owner.ID, RespondentID: "fallback-shop", OrderRef: "O-1", Category: "quality",
 		Amount: "1.00", Currency: "CNY", Description: "移动电源外壳鼓包", Request: "退款"}
 	c.Status, c.Jurisdiction = "filed", "330106"
-	if err := s.CreateComplaint(ctx, models.Actor{UserID: owner.ID}, c, nil, nil); err != nil {
+	if err := s.File(ctx, models.Filing{Actor: models.Actor{UserID: owner.ID}, Action: "file", Relation: "complainant"}, c); err != nil {
 		t.Fatal(err)
 	}
 	find := func(v models.SearchViewer, terms ...[]string) bool {

@@ -481,6 +481,8 @@ func histMedian(hist []histBucket, n int64) float64 {
 	return (at(n/2) + at(n/2+1)) / 2
 }
 
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
 func ratio(part, whole int64) any {
 	if whole == 0 {
 		return nil

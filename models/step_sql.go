@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"gorm.io/gorm"
 
 	"github.com/hzcbec/portal/models/clock"
 )
@@ -32,6 +31,11 @@ type stepWrite struct {
 	AuditBefore, AuditAfter any
 	AuditAfterSQL           string
 	AuditAfterArgs          []any // the arguments of AuditAfterSQL's placeholders
+	// Schedule are the deadlines the step sets (new or moved) on the record RecordID, which is
+	// then at Version: each gets its job (deadline_jobs.go).
+	RecordID string
+	Schedule Deadlines
+	Version  int
 }
 
 // stepSQL finishes a statement that starts with the CTE rec (in q, with its args).
@@ -68,6 +72,10 @@ step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relatio
 notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event, created_at)
 	SELECT n.type, n.id, ?, rec.id, ?, ?::timestamptz FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id))`)
 	}
+	args, err = deadlineJobsSQL(q, args, w.Kind, w.RecordID, w.Schedule, w.Version, w.At)
+	if err != nil {
+		return "", nil, err
+	}
 	args = append(args, w.Actor.UserID, w.Kind+"."+w.Action, w.Kind, nullJSON(before))
 	afterSQL := "?::json"
 	if w.AuditAfterSQL != "" {
@@ -97,18 +105,40 @@ func insertNumbered(now time.Time, table, sequence, prefix string, columns []str
 	return &q, args
 }
 
-// fileStep runs a filing's statement (insertNumbered, stepSQL), reading the new row into row,
-// and then after (its deadline jobs), in one transaction.
-func (s *Store) fileStep(ctx context.Context, query string, args []any, row any, after func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(query, args...).Scan(row).Error; err != nil {
-			return err
-		}
-		if after != nil {
-			return after(tx)
-		}
-		return nil
-	})
+// Filing is a new record's first step: who files it, the step's name, the relation the filer
+// holds to the record, and whom to tell.
+type Filing struct {
+	Actor    Actor
+	Action   string
+	Relation string
+	Notify   []Recipient
+}
+
+// File writes a new record of a workflow kind (rec, its model, with its id, fields, state and
+// deadlines set) in one statement: its number, its first step, its notices, its deadlines' jobs
+// and its audit record. A record given no id gets a new one.
+func (s *Store) File(ctx context.Context, f Filing, rec WorkflowRecord) error {
+	if rec.RecordID() == "" {
+		rec.SetRecordID(newID())
+	}
+	switch r := rec.(type) {
+	case *Complaint:
+		return s.fileComplaint(ctx, f, r)
+	case *Claim:
+		return s.fileClaim(ctx, f, r)
+	case *ArbitrationCase:
+		return s.fileCase(ctx, f, r)
+	case *Measure:
+		return s.fileMeasure(ctx, f, r)
+	case *Investigation:
+		return s.fileInvestigation(ctx, f, r)
+	}
+	return fmt.Errorf("models: no filing of %T", rec)
+}
+
+// fileStep runs a filing's statement (insertNumbered, stepSQL), reading the new row into row.
+func (s *Store) fileStep(ctx context.Context, query string, args []any, row any) error {
+	return s.db.WithContext(ctx).Raw(query, args...).Scan(row).Error
 }
 
 // transitionSQL is the statement of an action: the UPDATE of the record, only at the version
@@ -140,6 +170,7 @@ func transitionSQL(t Transition) (string, []any, error) {
 	args = append(args, t.RecordID, t.Version)
 	return stepSQL(&q, args, stepWrite{Kind: t.Kind, Action: t.Action, Relation: t.Relation, From: t.From, To: t.To,
 		Actor: t.Actor, At: t.At, Payload: t.Payload, Notify: t.Notify,
+		RecordID: t.RecordID, Schedule: t.Schedule, Version: newVersion,
 		AuditBefore: map[string]any{"status": t.From, "version": t.Version},
 		AuditAfter:  map[string]any{"status": t.To, "version": newVersion, "payload": t.Payload}})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
+	"github.com/hzcbec/portal/models/codes"
 	"gorm.io/gorm"
 )
 
@@ -195,12 +196,12 @@ func (in *NewTraceEvent) Validate(now time.Time) error {
 	if err := withFields(err, fields...); err != nil {
 		return err
 	}
-	in.BizStep, _ = NormalizeBizStep(in.BizStep)
+	in.BizStep, _ = codes.NormalizeBizStep(in.BizStep)
 	if in.Disposition != "" {
-		in.Disposition, _ = NormalizeDisposition(in.Disposition)
+		in.Disposition, _ = codes.NormalizeDisposition(in.Disposition)
 	}
 	for i := range in.Documents {
-		in.Documents[i].Type, _ = NormalizeTraceDocumentType(in.Documents[i].Type)
+		in.Documents[i].Type, _ = codes.NormalizeTraceDocumentType(in.Documents[i].Type)
 		in.Documents[i].Number = strings.TrimSpace(in.Documents[i].Number)
 	}
 	if in.EventTimeZone == "" {

@@ -89,6 +89,8 @@ type Transition struct {
 	// Version is the version the decision was made on; a record changed since is a conflict.
 	Version   int
 	Deadlines Deadlines
+	// Schedule are the deadlines of Deadlines that are new or moved: each gets its job.
+	Schedule Deadlines
 	// At is when the step is taken (the portal's clock): the record's updated_at, the timeline's time.
 	At time.Time
 	// Pause sets paused_at to At, Resume clears it.
@@ -122,10 +124,11 @@ func (s *Store) Within(tx *gorm.DB) *Store {
 
 // ApplyTransition writes an action in one statement (transitionSQL): the record's new state,
 // only if its version is still the one the decision was made on (else ECONFLICT and nothing is
-// written), its timeline entry, its notifications and its audit record. The record as it now
-// stands is scanned into row, a pointer to its model. When after is set (credit records,
-// deadline jobs), the statement and after run in one transaction, and row is read again after it.
-func (s *Store) ApplyTransition(ctx context.Context, t Transition, row any, after func(tx *gorm.DB) error) error {
+// written), its timeline entry, its notifications, its deadlines' jobs and its audit record. The
+// record as it now stands is scanned into row, a pointer to its model. When after is set (credit
+// records, a linked record filed), the statement and after run in one transaction, after
+// writing through the store it is given, and row is read again after it.
+func (s *Store) ApplyTransition(ctx context.Context, t Transition, row any, after func(st *Store) error) error {
 	if workflowTables[t.Kind] == "" {
 		return fmt.Errorf("no workflow table %q", t.Kind)
 	}
@@ -144,7 +147,7 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition, row any, afte
 		if after == nil {
 			return nil
 		}
-		if err := after(tx); err != nil {
+		if err := after(s.Within(tx)); err != nil {
 			return err
 		}
 		// after may have changed the record too (a claim linked to the complaint it became).
@@ -155,29 +158,6 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition, row any, afte
 		return write(db) // one statement is its own transaction
 	}
 	return db.Transaction(write)
-}
-
-// recordStep writes the timeline entry and the notifications of a step.
-func recordStep(tx *gorm.DB, kind, id string, actor Actor, relation, action, from, to string, payload any, notify []Recipient) error {
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return err
-	}
-	if payload == nil {
-		body = []byte("{}")
-	}
-	at := tx.NowFunc()
-	if err := tx.Exec(`INSERT INTO workflow_events (kind, record_id, action, actor_id, relation, from_state, to_state, payload, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, action, actor.UserID, relation, from, to, string(body), at).Error; err != nil {
-		return err
-	}
-	for _, r := range notify {
-		if err := tx.Exec(`INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			r.Type, r.ID, kind, id, action, at).Error; err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Timeline pages through a record's steps, oldest first.

@@ -6,6 +6,7 @@ import "context"
 // five models are the records the engine moves; nothing adapts them.
 type WorkflowRecord interface {
 	RecordID() string
+	SetRecordID(id string)
 	State() *WorkflowState
 }
 
@@ -17,6 +18,12 @@ func (c *Claim) RecordID() string           { return c.ID }
 func (c *ArbitrationCase) RecordID() string { return c.ID }
 func (m *Measure) RecordID() string         { return m.ID }
 func (i *Investigation) RecordID() string   { return i.ID }
+
+func (c *Complaint) SetRecordID(id string)       { c.ID = id }
+func (c *Claim) SetRecordID(id string)           { c.ID = id }
+func (c *ArbitrationCase) SetRecordID(id string) { c.ID = id }
+func (m *Measure) SetRecordID(id string)         { m.ID = id }
+func (i *Investigation) SetRecordID(id string)   { i.ID = id }
 
 // LoadRecord reads the record with the id into row, a pointer to its model; ENOTFOUND if none.
 func (s *Store) LoadRecord(ctx context.Context, row WorkflowRecord, id string) error {

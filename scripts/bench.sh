@@ -47,13 +47,15 @@ eval "$stack_env"
 started="$PORTAL_STACK_STARTED"
 
 # ---------------------------------------------------------------------------------------------
-# Go benchmarks. No -race: it slows everything down several times, unevenly. -v shows the
-# portal/bare-fiber ratio that BenchmarkMe logs. go test runs the packages' benchmarks one
-# after the other, never side by side.
+# Go benchmarks, built with -tags bench: the benchmark data generators are only compiled with it.
+# No -race: it slows everything down several times, unevenly. -v shows the portal/bare-fiber
+# ratio that BenchmarkMe logs. go test runs the packages' benchmarks one after the other, never
+# side by side.
 
-log "go test -bench (benchtime $BENCHTIME, count $BENCHCOUNT)"
-go test -count="$BENCHCOUNT" -v -run '^$' -bench 'PolicyDecision|Me' -benchtime "$BENCHTIME" ./models/ ./app/
+log "go test -tags bench -bench (benchtime $BENCHTIME, count $BENCHCOUNT)"
+go test -tags bench -count="$BENCHCOUNT" -v -run '^$' -bench 'PolicyDecision|Me' -benchtime "$BENCHTIME" ./models/ ./app/
 
+# The binary as deployed, without -tags bench: its idle memory is the figure below.
 bin="$PORTAL_DATA_DIR/bin/portal"
 log "building $bin"
 go build -o "$bin" .
@@ -111,8 +113,8 @@ cat "$pgbench_logs"/tx.* | awk '{ print $3 }' | sort -n | awk -v tps="$respond_t
 		tps, v[int(0.50 * (NR - 1)) + 1] / 1000, v[int(0.99 * (NR - 1)) + 1] / 1000, NR }'
 "$PG_BIN/psql" -X -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $pgbench_db WITH (FORCE)"
 
-log "go test -bench 'FileComplaint|ComplaintAction' (benchtime $BENCHTIME, count $BENCHCOUNT)"
-go test -count="$BENCHCOUNT" -run '^$' -bench 'FileComplaint|ComplaintAction' -benchtime "$BENCHTIME" ./app/ |
+log "go test -tags bench -bench 'FileComplaint|ComplaintAction' (benchtime $BENCHTIME, count $BENCHCOUNT)"
+go test -tags bench -count="$BENCHCOUNT" -run '^$' -bench 'FileComplaint|ComplaintAction' -benchtime "$BENCHTIME" ./app/ |
 	tee "$PORTAL_DATA_DIR/bench-disputes.out"
 # The median of the runs' req/s, against pgbench's tps.
 api_rps="$(awk '/^BenchmarkFileComplaint\// { for (i = 2; i < NF; i++) if ($(i + 1) == "req/s") print $i }' \

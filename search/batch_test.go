@@ -20,6 +20,7 @@ import (
 
 	"github.com/hzcbec/portal/migrations/testdb"
 	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/recalls"
 )
 
 // testClient is a client on a fresh database and an index of its own, deleted when the test ends.
@@ -44,7 +45,7 @@ func testClient(t *testing.T) (*Client, *models.Store) {
 }
 
 // importAlerts imports a real recall file as public alerts.
-func importAlerts(t *testing.T, s *models.Store, name string, read func(*os.File) (*models.AlertFile, error)) []string {
+func importAlerts(t *testing.T, s *models.Store, name string, read func(*os.File) (*recalls.File, error)) []string {
 	t.Helper()
 	fh, err := os.Open(testdb.Testdata(t, "recalls", name))
 	if err != nil {
@@ -62,7 +63,7 @@ func importAlerts(t *testing.T, s *models.Store, name string, read func(*os.File
 	return res.AlertIDs
 }
 
-func safetyGate(f *os.File) (*models.AlertFile, error) { return models.ReadSafetyGate(f) }
+func safetyGate(f *os.File) (*recalls.File, error) { return recalls.ReadSafetyGate(f) }
 
 // caughtUp waits until no indexing job waits and Check finds no difference.
 func caughtUp(t *testing.T, c *Client, s *models.Store, limit time.Duration) {
@@ -175,7 +176,7 @@ func TestAFailedBatchFailsEveryJob(t *testing.T) {
 	c, store := testClient(t)
 	ctx := context.Background()
 	ids := importAlerts(t, store, "us_cpsc_nhtsa_fda_kids_recalls_kindlykiddo_sample.csv",
-		func(f *os.File) (*models.AlertFile, error) { return models.ReadCPSC(f) })
+		func(f *os.File) (*recalls.File, error) { return recalls.ReadCPSC(f) })
 	// An index keyed on another field refuses the documents: the addition task fails.
 	task, err := c.meili.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: c.index, PrimaryKey: "record_id"})
 	if err != nil {

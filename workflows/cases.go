@@ -1,10 +1,7 @@
 package workflows
 
 import (
-	"context"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/hzcbec/portal/models"
 )
@@ -52,6 +49,16 @@ var caseFlow = &Workflow{
 	Sides:    []string{"claimant", "respondent"},
 	New:      func() Record { return &models.ArbitrationCase{} },
 	Timeouts: map[string]string{"defence_by": "submit_defence"},
+	// A consumer files with the arbitration agreement; the merchant and the institution's
+	// arbitrators are told. A complaint goes to arbitration by its own action (to_arbitration).
+	Filing: &Filing{Name: "file", To: "filed", Payload: func() any { return &models.NewCase{} },
+		Effect: func(s *Step) error {
+			in := s.Payload.(*models.NewCase)
+			if in.ComplaintID != nil {
+				return models.Invalid(models.FieldError{Field: "complaint_id", Rule: "use_to_arbitration"})
+			}
+			return fillCase(s, *in)
+		}},
 	Actions: []*Action{
 		{Name: "accept", From: []string{"filed"}, To: "accepted",
 			Effect: func(s *Step) error {
@@ -231,42 +238,25 @@ func caseSecretary(c *models.ArbitrationCase) models.Recipient {
 	return models.Recipient{Type: "role", ID: models.RoleArbitrator}
 }
 
-// newCase builds a filed case; the jurisdiction is the respondent's (or the default) so the
-// shared workflow columns are always set.
-func (e *Engine) newCase(ctx context.Context, in models.NewCase) (*models.ArbitrationCase, error) {
-	jurisdiction, err := e.store.ComplaintJurisdiction(ctx, in.RespondentID, nil, e.DefaultJurisdiction)
+// fillCase makes a filed case from what is filed: the jurisdiction is the respondent's (or the
+// default) so the shared workflow columns are always set; the merchant and the institution's
+// arbitrators are told.
+func fillCase(s *Step, in models.NewCase) error {
+	jurisdiction, err := s.Store.ComplaintJurisdiction(s.Ctx, in.RespondentID, nil, s.engine.DefaultJurisdiction)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &models.ArbitrationCase{
-		ID: models.NewID(), RespondentID: in.RespondentID, ComplaintID: in.ComplaintID, Amount: in.Amount,
-		Currency: in.Currency, Claim: in.Claim, Agreement: in.Agreement, Procedure: models.ProcedureFor(in.Amount),
-		WorkflowState: models.WorkflowState{Status: "filed", Jurisdiction: jurisdiction, Deadlines: models.Deadlines{}},
-	}, nil
-}
-
-// FileCase files an arbitration case for a consumer.
-func (e *Engine) FileCase(ctx context.Context, u *models.User, in models.NewCase) (*models.ArbitrationCase, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	if in.ComplaintID != nil {
-		// Carrying a complaint to arbitration is the complaint's own action, which checks its state.
-		return nil, models.Invalid(models.FieldError{Field: "complaint_id", Rule: "use_to_arbitration"})
-	}
-	c, err := e.newCase(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}, {Type: "role", ID: models.RoleArbitrator}}
-	if err := e.store.CreateCase(ctx, models.Actor{UserID: u.ID}, c, notify, nil); err != nil {
-		return nil, err
-	}
-	return c, nil
+	c := caseOf(s)
+	*c = models.ArbitrationCase{ClaimantID: s.Actor.UserID, RespondentID: in.RespondentID, ComplaintID: in.ComplaintID,
+		Amount: in.Amount, Currency: in.Currency, Claim: in.Claim, Agreement: in.Agreement, Procedure: models.ProcedureFor(in.Amount)}
+	c.Jurisdiction = jurisdiction
+	s.Notify(s.Holders("respondent"), models.Recipient{Type: "role", ID: models.RoleArbitrator})
+	return nil
 }
 
 // toArbitration is the complaint action that carries an unresolved or refused complaint to
-// arbitration in one step: the case is filed in the same transaction and linked both ways.
+// arbitration in one step: the case is filed (as the complainant files one) in the same
+// transaction, and the two are linked both ways.
 func toArbitration(s *Step) error {
 	comp := complaintOf(s)
 	p := s.Payload.(*toArbitrationPayload)
@@ -274,13 +264,17 @@ func toArbitration(s *Step) error {
 	if claim == "" {
 		claim = comp.Request + "\n\n" + comp.Description
 	}
-	c, err := s.engine.newCase(s.Ctx, models.NewCase{RespondentID: comp.RespondentID, ComplaintID: &comp.ID,
-		Amount: comp.Amount, Currency: comp.Currency, Claim: claim, Agreement: p.Agreement})
-	if err != nil {
+	in := models.NewCase{RespondentID: comp.RespondentID, ComplaintID: &comp.ID, Amount: comp.Amount,
+		Currency: comp.Currency, Claim: claim, Agreement: p.Agreement}
+	id := models.NewID()
+	s.Set("case_id", id)
+	s.InTransaction(func(st *models.Store) error {
+		_, err := s.engine.within(st).fileWith(s.Ctx, s.User, caseFlow, &in, func(cs *Step) error {
+			err := fillCase(cs, in)
+			caseOf(cs).ID = id
+			return err
+		})
 		return err
-	}
-	s.Set("case_id", c.ID)
-	notify := []models.Recipient{{Type: "party", ID: comp.RespondentID}, {Type: "role", ID: models.RoleArbitrator}}
-	s.InTransaction(func(tx *gorm.DB) error { return models.CreateCaseTx(tx, s.Actor, c, notify) })
+	})
 	return nil
 }

@@ -1,10 +1,7 @@
 package workflows
 
 import (
-	"context"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/hzcbec/portal/models"
 )
@@ -45,6 +42,25 @@ var claimFlow = &Workflow{
 	New:    func() Record { return &models.Claim{} },
 	// refund_by has no timeout action: it only shows the merchant when the refund is due.
 	Timeouts: map[string]string{"answer_by": "approve"},
+	// A consumer files within the no-reason return window; the merchant's time to answer starts
+	// and the merchant is told.
+	Filing: &Filing{Name: "file", To: "requested", Payload: func() any { return &models.NewClaim{} },
+		Effect: func(s *Step) error {
+			in := s.Payload.(*models.NewClaim)
+			jurisdiction, err := s.Store.ComplaintJurisdiction(s.Ctx, in.RespondentID, nil, s.engine.DefaultJurisdiction)
+			if err != nil {
+				return err
+			}
+			delivered, released := in.Dates()
+			c := claimOf(s)
+			*c = models.Claim{ClaimantID: s.Actor.UserID, RespondentID: in.RespondentID, OrderRef: in.OrderRef, Type: in.Type,
+				NoReason: in.NoReason, DeliveredAt: delivered, CustomsReleasedAt: released, Amount: in.Amount,
+				Currency: in.Currency, Reason: in.Reason}
+			c.Jurisdiction = jurisdiction
+			s.StartDeadline("answer_by", "claim.answer")
+			s.Notify(s.Holders("respondent"))
+			return nil
+		}},
 	Actions: []*Action{
 		{Name: "approve", From: []string{"requested"}, To: "approved",
 			Effect: func(s *Step) error {
@@ -129,49 +145,21 @@ func escalateClaim(s *Step) error {
 		Amount: c.Amount, Currency: c.Currency, Description: c.Reason, Request: escalatedClaimRequest}
 	claimant := &models.User{ID: c.ClaimantID}
 	s.Notify(s.Holders("respondent"))
-	s.InTransaction(func(tx *gorm.DB) error {
-		e := s.engine.within(tx)
-		complaint, err := e.FileComplaint(s.Ctx, claimant, in)
+	s.InTransaction(func(st *models.Store) error {
+		e := s.engine.within(st)
+		complaint, err := e.file(s.Ctx, claimant, complaintFlow, &in)
 		if err != nil {
 			return err
 		}
-		return e.store.LinkClaimComplaint(s.Ctx, c.ID, complaint.ID)
+		return st.LinkClaimComplaint(s.Ctx, c.ID, complaint.RecordID())
 	})
 	return nil
 }
 
-// within is the engine writing through tx, so the records it files commit or roll back with it.
-func (e *Engine) within(tx *gorm.DB) *Engine {
+// within is the engine writing through st, a store in a transaction, so the records it files
+// commit or roll back with it.
+func (e *Engine) within(st *models.Store) *Engine {
 	inTx := *e
-	inTx.store = e.store.Within(tx)
+	inTx.store = st
 	return &inTx
-}
-
-// FileClaim files a consumer's after-sales claim: it checks the no-reason return window, starts
-// the merchant's time to answer and tells the merchant.
-func (e *Engine) FileClaim(ctx context.Context, u *models.User, in models.NewClaim) (*models.Claim, error) {
-	now := e.store.Now()
-	if err := in.Validate(now); err != nil {
-		return nil, err
-	}
-	delivered, released := in.Dates()
-	jurisdiction, err := e.store.ComplaintJurisdiction(ctx, in.RespondentID, nil, e.DefaultJurisdiction)
-	if err != nil {
-		return nil, err
-	}
-	c := &models.Claim{
-		RespondentID: in.RespondentID, OrderRef: in.OrderRef, Type: in.Type, NoReason: in.NoReason,
-		DeliveredAt: delivered, CustomsReleasedAt: released, Amount: in.Amount,
-		Currency: in.Currency, Reason: in.Reason,
-		WorkflowState: models.WorkflowState{Status: "requested", Jurisdiction: jurisdiction,
-			Deadlines: models.Deadlines{"answer_by": e.calendar.Due("claim.answer", now)}},
-	}
-	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
-	err = e.store.CreateClaim(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "claims", c.ID, c.Deadlines, 1)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
 }

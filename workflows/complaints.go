@@ -1,11 +1,8 @@
 package workflows
 
 import (
-	"context"
 	"encoding/json"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/hzcbec/portal/models"
 )
@@ -44,6 +41,24 @@ var complaintFlow = &Workflow{
 	Sides:    []string{"complainant", "respondent"},
 	New:      func() Record { return &models.Complaint{} },
 	Timeouts: map[string]string{"respond_by": "escalate", "mediation_by": "terminate"},
+	// A consumer files; the office that handles it is found, the merchant's time to answer starts
+	// and the merchant is told.
+	Filing: &Filing{Name: "file", To: "filed", Payload: func() any { return &models.NewComplaint{} },
+		Effect: func(s *Step) error {
+			in := s.Payload.(*models.NewComplaint)
+			jurisdiction, err := s.Store.ComplaintJurisdiction(s.Ctx, in.RespondentID, in.PlatformID, s.engine.DefaultJurisdiction)
+			if err != nil {
+				return err
+			}
+			c := complaintOf(s)
+			*c = models.Complaint{ComplainantID: s.Actor.UserID, RespondentID: in.RespondentID, PlatformID: in.PlatformID,
+				OrderRef: in.OrderRef, ListingID: in.ListingID, ListingURL: in.ListingURL, ProductID: in.ProductID,
+				Category: in.Category, Amount: in.Amount, Currency: in.Currency, Description: in.Description, Request: in.Request}
+			c.Jurisdiction = jurisdiction
+			s.StartDeadline("respond_by", "complaint.respond")
+			s.Notify(s.Holders("respondent"))
+			return nil
+		}},
 	Actions: []*Action{
 		{Name: "respond", From: []string{"filed"}, To: "offered",
 			Payload: func() any { return &respondPayload{} },
@@ -170,34 +185,6 @@ func respondentOf(s *Step) models.Recipient {
 
 func officeOf(s *Step) models.Recipient {
 	return models.Recipient{Type: "jurisdiction", ID: complaintOf(s).Jurisdiction}
-}
-
-// FileComplaint files a consumer's complaint: it finds the office that handles it, starts the
-// merchant's time to answer and tells the merchant.
-func (e *Engine) FileComplaint(ctx context.Context, u *models.User, in models.NewComplaint) (*models.Complaint, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	jurisdiction, err := e.store.ComplaintJurisdiction(ctx, in.RespondentID, in.PlatformID, e.DefaultJurisdiction)
-	if err != nil {
-		return nil, err
-	}
-	now := e.store.Now()
-	c := &models.Complaint{
-		RespondentID: in.RespondentID, PlatformID: in.PlatformID, OrderRef: in.OrderRef, ListingID: in.ListingID,
-		ListingURL: in.ListingURL, ProductID: in.ProductID, Category: in.Category, Amount: in.Amount,
-		Currency: in.Currency, Description: in.Description, Request: in.Request,
-		WorkflowState: models.WorkflowState{Status: "filed", Jurisdiction: jurisdiction,
-			Deadlines: models.Deadlines{"respond_by": e.calendar.Due("complaint.respond", now)}},
-	}
-	notify := []models.Recipient{{Type: "party", ID: in.RespondentID}}
-	err = e.store.CreateComplaint(ctx, models.Actor{UserID: u.ID}, c, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "complaints", c.ID, c.Deadlines, 1)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 func has(list []string, v string) bool {

@@ -20,7 +20,9 @@ type Workflow struct {
 	Object string // the policy's object kind: "complaint"
 	States []string
 	// Open states are those a record can still move from (withdraw applies to them).
-	Open    []string
+	Open []string
+	// Filing is the kind's first action: it makes a record.
+	Filing  *Filing
 	Actions []*Action
 	// New is an empty record of the kind, to read a record into.
 	New func() Record
@@ -29,6 +31,22 @@ type Workflow struct {
 	Sides []string
 	// Timeouts name the action the system applies when a deadline passes.
 	Timeouts map[string]string
+}
+
+// Filing is the first action of a kind; the policy's "create" on the kind says which roles may
+// take it. Payload is what the filer sends (checked by its Validate method, or its tags); Effect
+// makes the new record (s.Record, empty) from it: its fields (the filer's among them, which make
+// their relation to it), its jurisdiction, its deadlines (s.StartDeadline) and whom to tell
+// (s.Notify). The engine writes it in one statement with its number, first step, notices,
+// deadline jobs and audit record (models.Store.File).
+type Filing struct {
+	Name    string // the step: "file", "issue", "handoff"
+	To      string // the record's first state
+	Payload func() any
+	Effect  func(s *Step) error
+	// By names the filer's step when they hold no relation to what they file (an office handing
+	// a case to another); "" when they always do.
+	By string
 }
 
 // Action is one step of a workflow.

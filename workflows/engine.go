@@ -2,16 +2,11 @@ package workflows
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"gorm.io/gorm"
 
 	"github.com/hzcbec/portal/models"
 )
@@ -23,8 +18,6 @@ type Engine struct {
 	policy   *models.Policy
 	calendar Calendar
 	flows    map[string]*Workflow
-	// inserter adds jobs inside GORM transactions (database/sql); the workers run elsewhere.
-	inserter *river.Client[*sql.Tx]
 	// DefaultJurisdiction handles complaints whose parties are all outside Hangzhou.
 	DefaultJurisdiction string
 	// EvidenceDir holds the evidence files, content-addressed (attachments.go).
@@ -35,12 +28,7 @@ type Engine struct {
 
 // NewEngine builds the engine with every workflow of the portal.
 func NewEngine(store *models.Store, policy *models.Policy, calendar Calendar) (*Engine, error) {
-	inserter, err := river.NewClient(riverdatabasesql.New(stdlib.OpenDBFromPool(store.Pool())), &river.Config{})
-	if err != nil {
-		return nil, err
-	}
-	e := &Engine{store: store, policy: policy, calendar: calendar, inserter: inserter,
-		flows: map[string]*Workflow{}, DefaultJurisdiction: "330102"}
+	e := &Engine{store: store, policy: policy, calendar: calendar, flows: map[string]*Workflow{}, DefaultJurisdiction: "330102"}
 	for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow, measureFlow, investigationFlow} {
 		e.flows[wf.Kind] = wf
 	}
@@ -49,8 +37,10 @@ func NewEngine(store *models.Store, policy *models.Policy, calendar Calendar) (*
 
 // Step is an action being applied: what the effect functions read and fill.
 type Step struct {
-	Ctx        context.Context
-	Store      *models.Store
+	Ctx   context.Context
+	Store *models.Store
+	// User is who takes the step (nil for the system).
+	User       *models.User
 	Record     Record
 	Relations  []string
 	Actor      models.Actor
@@ -60,27 +50,28 @@ type Step struct {
 	object     string
 	calendar   Calendar
 	engine     *Engine
-	// inTx is more work for the transaction that applies the step (creating a linked record).
-	inTx []func(tx *gorm.DB) error
+	// inTx is more work for the transaction that applies the step (creating a linked record),
+	// each writing through the store it is given.
+	inTx []func(st *models.Store) error
 }
 
 // CreditRecord marks the party's credit record in the step's transaction (Art. 20, 31).
 func (s *Step) CreditRecord(partyID, reason string) {
-	kind, id, actor := s.Transition.Kind, s.Transition.RecordID, s.Actor
-	s.InTransaction(func(tx *gorm.DB) error { return models.AddCreditRecordTx(tx, actor, partyID, reason, kind, id) })
+	ctx, kind, id, actor := s.Ctx, s.Transition.Kind, s.Transition.RecordID, s.Actor
+	s.InTransaction(func(st *models.Store) error { return st.AddCreditRecord(ctx, actor, partyID, reason, kind, id) })
 }
 
 // ConsumerCreditRecord is CreditRecord for a mark the consumer's own steps brought about: it
 // is capped and does not count when the consumer is related to the party (models/credit.go).
 func (s *Step) ConsumerCreditRecord(consumerID, partyID, reason string) {
-	kind, id, actor := s.Transition.Kind, s.Transition.RecordID, s.Actor
-	s.InTransaction(func(tx *gorm.DB) error {
-		return models.AddConsumerCreditRecordTx(tx, actor, consumerID, partyID, reason, kind, id)
+	ctx, kind, id, actor := s.Ctx, s.Transition.Kind, s.Transition.RecordID, s.Actor
+	s.InTransaction(func(st *models.Store) error {
+		return st.AddConsumerCreditRecord(ctx, actor, consumerID, partyID, reason, kind, id)
 	})
 }
 
 // InTransaction adds work to the transaction that applies the step.
-func (s *Step) InTransaction(fn func(tx *gorm.DB) error) { s.inTx = append(s.inTx, fn) }
+func (s *Step) InTransaction(fn func(st *models.Store) error) { s.inTx = append(s.inTx, fn) }
 
 // StartDeadline sets a deadline to fall after its period from now.
 func (s *Step) StartDeadline(field, name string) {
@@ -227,6 +218,78 @@ func (e *Engine) check(wf *Workflow, a *Action, rec Record, rels []string, now t
 	return models.Errorf(models.EFORBIDDEN, "forbidden")
 }
 
+// File files a new record of a kind for a user: 403 unless the policy lets their roles create
+// the kind, 422 if what they send is invalid (payload, a pointer to the kind's Filing.Payload).
+func (e *Engine) File(ctx context.Context, u *models.User, kind string, payload any) (Record, error) {
+	wf, err := e.flow(kind)
+	if err != nil {
+		return nil, err
+	}
+	if wf.Filing == nil || !e.policy.MayAs(u, wf.Object, "create") {
+		return nil, models.Errorf(models.EFORBIDDEN, "forbidden")
+	}
+	return e.file(ctx, u, wf, payload)
+}
+
+// file applies a kind's Filing: its effect makes the record, the store writes it.
+func (e *Engine) file(ctx context.Context, u *models.User, wf *Workflow, payload any) (Record, error) {
+	return e.fileWith(ctx, u, wf, payload, wf.Filing.Effect)
+}
+
+// fileWith is file with another effect (a case filed by a complaint's own action).
+func (e *Engine) fileWith(ctx context.Context, u *models.User, wf *Workflow, payload any, effect func(s *Step) error) (Record, error) {
+	now := e.store.Now()
+	if err := validateFiling(payload, now); err != nil {
+		return nil, err
+	}
+	f, rec := wf.Filing, wf.New()
+	actor := models.Actor{UserID: u.ID}
+	t := &models.Transition{Kind: wf.Kind, Actor: actor, Action: f.Name, To: f.To, At: now, Deadlines: models.Deadlines{}}
+	step := &Step{Ctx: ctx, Store: e.store, User: u, Record: rec, Actor: actor, Payload: payload, Now: now,
+		Transition: t, object: wf.Object, calendar: e.calendar, engine: e}
+	if err := effect(step); err != nil {
+		return nil, err
+	}
+	st := rec.State()
+	st.Status, st.Version, st.Deadlines = f.To, 1, t.Deadlines
+	relation := f.By
+	if rels := models.RelationsOf(wf.Object, rec, u); len(rels) > 0 {
+		relation = rels[0]
+	}
+	if err := e.store.File(ctx, models.Filing{Actor: actor, Action: f.Name, Relation: relation, Notify: t.Notify}, rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// validateFiling checks what a filer sends: with its own Validate (given the portal's now when
+// it asks for it: dates in the past), else by its tags.
+func validateFiling(payload any, now time.Time) error {
+	switch p := payload.(type) {
+	case interface{ Validate(time.Time) error }:
+		return p.Validate(now)
+	case interface{ Validate() error }:
+		return p.Validate()
+	}
+	return models.Validate(payload)
+}
+
+// FileAs is File with the new record as its model (*models.Complaint, ...).
+func FileAs[T any, P interface {
+	*T
+	Record
+}](ctx context.Context, e *Engine, u *models.User, kind string, payload any) (P, error) {
+	rec, err := e.File(ctx, u, kind, payload)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := rec.(P)
+	if !ok {
+		return nil, fmt.Errorf("workflows: %s records are not %T", kind, P(nil))
+	}
+	return r, nil
+}
+
 // Do applies an action for a user: 404 if they may not see the record, 403 if the action is not
 // theirs, 409 if not valid now (or another action won the race), 422 if the payload is invalid.
 func (e *Engine) Do(ctx context.Context, u *models.User, kind, id, name string, body []byte) (Record, error) {
@@ -234,7 +297,7 @@ func (e *Engine) Do(ctx context.Context, u *models.User, kind, id, name string, 
 	if err != nil {
 		return nil, err
 	}
-	return e.apply(ctx, models.Actor{UserID: u.ID}, kind, rec, rels, name, body)
+	return e.apply(ctx, u, kind, rec, rels, name, body)
 }
 
 // Timeout applies the action a deadline names, as the system, if the deadline still stands as
@@ -257,14 +320,19 @@ func (e *Engine) Timeout(ctx context.Context, kind, id, deadline string, due tim
 	if early := due.Sub(e.store.Now()); early > 0 {
 		return river.JobSnooze(max(early, time.Second))
 	}
-	_, err = e.apply(ctx, models.SystemActor, kind, rec, []string{"system"}, action, nil)
+	_, err = e.apply(ctx, nil, kind, rec, []string{"system"}, action, nil)
 	if code := models.ErrorCode(err); code == models.ECONFLICT || code == models.EFORBIDDEN {
 		return nil // the record moved on, or the action no longer applies: nothing to do
 	}
 	return err
 }
 
-func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec Record, rels []string, name string, body []byte) (Record, error) {
+// apply takes an action for u (nil: the system, when a deadline falls).
+func (e *Engine) apply(ctx context.Context, u *models.User, kind string, rec Record, rels []string, name string, body []byte) (Record, error) {
+	actor := models.SystemActor
+	if u != nil {
+		actor = models.Actor{UserID: u.ID}
+	}
 	wf := e.flows[kind]
 	var action *Action
 	for _, a := range wf.Actions {
@@ -309,24 +377,25 @@ func (e *Engine) apply(ctx context.Context, actor models.Actor, kind string, rec
 	for k, v := range st.Deadlines {
 		t.Deadlines[k] = v
 	}
-	step := &Step{Ctx: ctx, Store: e.store, Record: rec, Relations: rels, Actor: actor, Payload: payload, Now: now,
+	step := &Step{Ctx: ctx, Store: e.store, User: u, Record: rec, Relations: rels, Actor: actor, Payload: payload, Now: now,
 		Transition: t, object: wf.Object, calendar: e.calendar, engine: e}
 	if action.Effect != nil {
 		if err := action.Effect(step); err != nil {
 			return nil, err
 		}
 	}
-	// The transition is one statement; credit records and new deadline jobs join it in a transaction.
-	moved := movedDeadlines(st.Deadlines, t.Deadlines)
-	var after func(tx *gorm.DB) error
-	if len(step.inTx) > 0 || len(moved) > 0 {
-		after = func(tx *gorm.DB) error {
+	// The transition is one statement with its deadlines' jobs; credit records and linked records
+	// join it in a transaction.
+	t.Schedule = movedDeadlines(st.Deadlines, t.Deadlines)
+	var after func(st *models.Store) error
+	if len(step.inTx) > 0 {
+		after = func(st *models.Store) error {
 			for _, fn := range step.inTx {
-				if err := fn(tx); err != nil {
+				if err := fn(st); err != nil {
 					return err
 				}
 			}
-			return e.scheduleDeadlines(ctx, tx, kind, rec.RecordID(), moved, t.Version+1)
+			return nil
 		}
 	}
 	applied := wf.New()
@@ -357,27 +426,6 @@ func movedDeadlines(before, after models.Deadlines) models.Deadlines {
 	return moved
 }
 
-// scheduleDeadlines adds a job for every deadline given, in the transaction. River keeps the
-// machine's time, so a job is due as far from the machine's now as its deadline is from the
-// portal's (the same instant, unless a test set the portal's clock elsewhere).
-// version is the record's version the deadlines were set at: a deadline set again at the same
-// instant (a measure's proof rejected) is a new job, not a duplicate of the one that has run.
-func (e *Engine) scheduleDeadlines(ctx context.Context, tx *gorm.DB, kind, id string, deadlines models.Deadlines, version int) error {
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok {
-		return errors.New("scheduling deadlines needs a database/sql transaction")
-	}
-	machineNow, now := time.Now(), e.store.Now()
-	for name, due := range deadlines {
-		_, err := e.inserter.InsertTx(ctx, sqlTx, DeadlineArgs{Workflow: kind, RecordID: id, Deadline: name, Due: due, Version: version},
-			&river.InsertOpts{ScheduledAt: machineNow.Add(due.Sub(now)), UniqueOpts: river.UniqueOpts{ByArgs: true}})
-		if err != nil {
-			return fmt.Errorf("scheduling %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
 // Timeline lists the steps of a record the user may see.
 func (e *Engine) Timeline(ctx context.Context, u *models.User, kind, id string, page models.Page) ([]models.WorkflowEvent, *string, error) {
 	if _, _, err := e.Open(ctx, u, kind, id); err != nil {
@@ -386,17 +434,9 @@ func (e *Engine) Timeline(ctx context.Context, u *models.User, kind, id string, 
 	return e.store.Timeline(ctx, kind, id, page)
 }
 
-// DeadlineArgs asks for a deadline's timeout action to be applied when it falls.
-type DeadlineArgs struct {
-	Workflow string    `json:"workflow"`
-	RecordID string    `json:"record_id"`
-	Deadline string    `json:"deadline"`
-	Due      time.Time `json:"due"`
-	Version  int       `json:"version,omitempty"` // the record's version when the deadline was set
-}
-
-// Kind names the job in River's table.
-func (DeadlineArgs) Kind() string { return "workflow_deadline" }
+// DeadlineArgs asks for a deadline's timeout action to be applied when it falls; the steps
+// that set deadlines write these jobs (models/deadline_jobs.go).
+type DeadlineArgs = models.DeadlineJob
 
 // DeadlineWorker applies timeouts.
 type DeadlineWorker struct {

@@ -1,10 +1,6 @@
 package workflows
 
 import (
-	"context"
-
-	"gorm.io/gorm"
-
 	"github.com/hzcbec/portal/models"
 )
 
@@ -27,6 +23,17 @@ var investigationFlow = &Workflow{
 	States: []string{"open", "investigating", "closed"},
 	Open:   []string{"open", "investigating"},
 	New:    func() Record { return &models.Investigation{} },
+	// An office hands a case to the jurisdiction of the responsible party; that jurisdiction is told.
+	Filing: &Filing{Name: "handoff", To: "open", By: "handing_office", Payload: func() any { return &models.NewHandoff{} },
+		Effect: func(s *Step) error {
+			in := s.Payload.(*models.NewHandoff)
+			inv := s.Record.(*models.Investigation)
+			*inv = models.Investigation{SubjectType: in.SubjectType, SubjectID: in.SubjectID,
+				Reason: in.Reason, OpenedBy: s.Actor.UserID}
+			inv.Jurisdiction = in.Jurisdiction
+			s.Notify(s.Holders("jurisdiction_inspector"))
+			return nil
+		}},
 	Actions: []*Action{
 		{Name: "take", From: []string{"open"}, To: "investigating",
 			Effect: func(s *Step) error {
@@ -52,16 +59,11 @@ var investigationFlow = &Workflow{
 				from, actor := inv.Jurisdiction, s.Actor
 				s.Set("jurisdiction", p.Jurisdiction)
 				s.Set("assignee_id", nil)
-				s.InTransaction(func(tx *gorm.DB) error {
-					return models.AddHandoffTx(tx, actor, inv.ID, &from, p.Jurisdiction, p.Reason)
+				s.InTransaction(func(st *models.Store) error {
+					return st.AddHandoff(s.Ctx, actor, inv.ID, from, p.Jurisdiction, p.Reason)
 				})
 				s.Notify(models.Recipient{Type: "jurisdiction", ID: p.Jurisdiction})
 				return nil
 			}},
 	},
-}
-
-// HandOff opens an investigation in the jurisdiction of the responsible party.
-func (e *Engine) HandOff(ctx context.Context, u *models.User, in models.NewHandoff) (*models.Investigation, error) {
-	return e.store.CreateInvestigation(ctx, models.Actor{UserID: u.ID}, in)
 }

@@ -1,10 +1,6 @@
 package workflows
 
 import (
-	"context"
-
-	"gorm.io/gorm"
-
 	"github.com/hzcbec/portal/models"
 )
 
@@ -28,6 +24,35 @@ var measureFlow = &Workflow{
 	Sides:    []string{"target", "jurisdiction_inspector"},
 	New:      func() Record { return &models.Measure{} },
 	Timeouts: map[string]string{"comply_by": "overdue"},
+	// An inspector's office orders a measure of a party in its remit (or of a listing's
+	// merchant); its deadline runs from now and the party is told.
+	Filing: &Filing{Name: "issue", To: "issued", Payload: func() any { return &models.NewMeasure{} },
+		Effect: func(s *Step) error {
+			in := s.Payload.(*models.NewMeasure)
+			if s.User.Jurisdiction == nil {
+				return models.Errorf(models.EFORBIDDEN, "forbidden")
+			}
+			target := ""
+			if in.TargetPartyID != nil {
+				target = *in.TargetPartyID
+			} else {
+				merchant, err := s.Store.ListingMerchant(s.Ctx, *in.ListingID)
+				if err != nil {
+					return err
+				}
+				target = merchant
+			}
+			if err := s.Store.MayActOnParty(s.Ctx, target, s.User.Jurisdiction); err != nil {
+				return err
+			}
+			m := s.Record.(*models.Measure)
+			*m = models.Measure{Kind: in.Kind, AlertID: in.AlertID, TargetPartyID: target, ListingID: in.ListingID,
+				Deadline: in.DueBy(), Basis: in.Basis, IssuedBy: s.Actor.UserID}
+			m.Jurisdiction = *s.User.Jurisdiction
+			s.Transition.Deadlines["comply_by"] = in.DueBy()
+			s.Notify(s.Holders("target"))
+			return nil
+		}},
 	Actions: []*Action{
 		{Name: "comply", From: []string{"issued", "overdue"}, To: "complied",
 			Payload: func() any { return &compliancePayload{} },
@@ -37,7 +62,7 @@ var measureFlow = &Workflow{
 				s.Set("proof", jsonOf(map[string]any{"text": s.Payload.(*compliancePayload).Proof, "at": s.Now.UTC(), "by": s.Actor.UserID}))
 				if m.Kind == "delist" && m.ListingID != nil {
 					listing, id, actor := *m.ListingID, m.ID, s.Actor
-					s.InTransaction(func(tx *gorm.DB) error { return models.DelistTx(tx, actor, listing, id) })
+					s.InTransaction(func(st *models.Store) error { return st.Delist(s.Ctx, actor, listing, id) })
 				}
 				s.Notify(s.Holders("jurisdiction_inspector"))
 				return nil
@@ -74,39 +99,4 @@ var measureFlow = &Workflow{
 				return nil
 			}},
 	},
-}
-
-// IssueMeasure orders a measure from an inspector's office; its deadline runs from now.
-func (e *Engine) IssueMeasure(ctx context.Context, u *models.User, in models.NewMeasure) (*models.Measure, error) {
-	if err := in.Validate(e.store.Now()); err != nil {
-		return nil, err
-	}
-	if u.Jurisdiction == nil {
-		return nil, models.Errorf(models.EFORBIDDEN, "forbidden")
-	}
-	target := ""
-	if in.TargetPartyID != nil {
-		target = *in.TargetPartyID
-	} else {
-		merchant, err := e.store.ListingMerchant(ctx, *in.ListingID)
-		if err != nil {
-			return nil, err
-		}
-		target = merchant
-	}
-	if err := e.store.MayActOnParty(ctx, target, u.Jurisdiction); err != nil {
-		return nil, err
-	}
-	m := &models.Measure{Kind: in.Kind, AlertID: in.AlertID, TargetPartyID: target, ListingID: in.ListingID,
-		Deadline: in.DueBy(), Basis: in.Basis,
-		WorkflowState: models.WorkflowState{Status: "issued", Jurisdiction: *u.Jurisdiction,
-			Deadlines: models.Deadlines{"comply_by": in.DueBy()}}}
-	notify := []models.Recipient{{Type: "party", ID: target}}
-	err := e.store.CreateMeasure(ctx, models.Actor{UserID: u.ID}, m, notify, func(tx *gorm.DB) error {
-		return e.scheduleDeadlines(ctx, tx, "measures", m.ID, m.Deadlines, 1)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }

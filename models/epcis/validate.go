@@ -1,8 +1,12 @@
-package models
+// Package epcis reads GS1 EPCIS 2.0 JSON-LD capture documents: the checks of the standard (and of
+// the OpenEPCIS invalid test documents), and the mapping of each event onto a trace event. It
+// touches no database: models stores what it reads.
+package epcis
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -14,30 +18,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/hzcbec/portal/models/codes"
 )
 
-// Reading a GS1 EPCIS 2.0 JSON-LD capture document: the checks of the standard (and of the
-// OpenEPCIS invalid test documents), and the mapping of each event onto a trace event. Every
-// problem of the whole document is reported at once, each naming its field by its path in the
-// document ("epcisBody.eventList[1].bizStep"), and nothing is stored unless all is well.
+// Every problem of the whole document is reported at once, each naming its field by its path in
+// the document ("epcisBody.eventList[1].bizStep"), so that nothing is stored unless all is well.
 
-// EPCISMaxEvents bounds one document: a capture is one transaction.
-const EPCISMaxEvents = 10_000
+// MaxEvents bounds one document: a capture is one transaction.
+const MaxEvents = 10_000
 
 // epcisMaxErrors bounds the field errors one answer lists.
 const epcisMaxErrors = 100
 
-// EPCISDocument is a capture document that passed validation.
-type EPCISDocument struct {
+// Document is a capture document that passed validation.
+type Document struct {
 	Context       json.RawMessage // the @context as sent
 	SchemaVersion string
 	CreationDate  time.Time
 	Header        json.RawMessage // the document without @context and epcisBody, nil when nothing else was sent
-	Events        []EPCISEvent
+	Events        []Event
 }
 
-// EPCISEvent is one event of a document, mapped onto the columns of trace_events.
-type EPCISEvent struct {
+// Event is one event of a document, mapped onto the columns of trace_events.
+type Event struct {
 	EventID     string // the document's eventID, or a name-based urn:uuid: made from the event's JSON
 	Type        string // object, aggregation, transformation, transaction, association
 	Action      *string
@@ -50,25 +54,25 @@ type EPCISEvent struct {
 	EPCs        []string // EPCs, parentID and quantity classes, in document order, without repeats
 	Quantity    *string  // when the event counts exactly one quantity element
 	UOM         *string
-	Documents   []EPCISBizTransaction
+	Documents   []BizTransaction
 	Sensor      json.RawMessage // sensorElementList as sent
 	Original    json.RawMessage // the event's JSON-LD as sent
 }
 
-// EPCISBizTransaction is a business transaction an event cites, as trace_events.documents keeps it.
-type EPCISBizTransaction struct {
+// BizTransaction is a business transaction an event cites, as trace_events.documents keeps it.
+type BizTransaction struct {
 	Type   string `json:"type"`
 	Number string `json:"number"`
 }
 
-// epcisEventTypes maps the EPCIS event types to the words of trace_events.type.
-var epcisEventTypes = map[string]string{
+// EventTypes maps the EPCIS event types to the words of trace_events.type.
+var EventTypes = map[string]string{
 	"ObjectEvent": "object", "AggregationEvent": "aggregation", "TransformationEvent": "transformation",
 	"TransactionEvent": "transaction", "AssociationEvent": "association",
 }
 
-// epcisEventTypeList is epcisEventTypes' keys, for messages.
-const epcisEventTypeList = "ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent, AssociationEvent"
+// EventTypeList is EventTypes' keys, for messages.
+const EventTypeList = "ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent, AssociationEvent"
 
 // epcisCommonFields are the fields every event type has.
 var epcisCommonFields = []string{"@context", "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime",
@@ -122,9 +126,9 @@ type epcisVocabulary struct {
 // epcisVocabularies are the CBV 2.0 vocabularies an event uses. A value is a bare word, a URN
 // or GS1 Web URI of one, or a URI of the sender's own vocabulary (anything outside the CBV's).
 var epcisVocabularies = map[string]epcisVocabulary{
-	"bizstep":     {"epcis_bizstep", CBVBizSteps, []string{"urn:epcglobal:cbv:bizstep:", "https://ref.gs1.org/cbv/BizStep-"}},
-	"disposition": {"epcis_disposition", CBVDispositions, []string{"urn:epcglobal:cbv:disp:", "https://ref.gs1.org/cbv/Disp-"}},
-	"btt":         {"epcis_btt", CBVBizTransactionTypes, []string{"urn:epcglobal:cbv:btt:", "https://ref.gs1.org/cbv/BTT-"}},
+	"bizstep":     {"epcis_bizstep", codes.CBVBizSteps, []string{"urn:epcglobal:cbv:bizstep:", "https://ref.gs1.org/cbv/BizStep-"}},
+	"disposition": {"epcis_disposition", codes.CBVDispositions, []string{"urn:epcglobal:cbv:disp:", "https://ref.gs1.org/cbv/Disp-"}},
+	"btt":         {"epcis_btt", codes.CBVBizTransactionTypes, []string{"urn:epcglobal:cbv:btt:", "https://ref.gs1.org/cbv/BTT-"}},
 	"sdt":         {"epcis_sdt", []string{"owning_party", "possessing_party", "location"}, []string{"urn:epcglobal:cbv:sdt:", "https://ref.gs1.org/cbv/SDT-"}},
 	"er":          {"epcis_error_reason", []string{"did_not_occur", "incorrect_data"}, []string{"urn:epcglobal:cbv:er:", "https://ref.gs1.org/cbv/ER-"}},
 }
@@ -162,25 +166,43 @@ func epcisNameEvent(e map[string]any) string {
 // epcisNUL is the one character JSON may carry and Postgres' jsonb and text may not.
 var epcisNUL = []byte(`\u0000`)
 
+// ErrNotJSON is the error of a body that is not a JSON object in UTF-8.
+var ErrNotJSON = errors.New("epcis: the document is not a JSON object in UTF-8")
+
+// Problem is what is wrong with one field of a document: the field by its path, the rule it
+// breaks and the rule's argument (a value, a list, a length).
+type Problem struct {
+	Field string
+	Rule  string
+	Param string
+}
+
+// Problems is the error of a document that breaks rules: every problem found, up to 100.
+type Problems []Problem
+
+func (p Problems) Error() string {
+	return fmt.Sprintf("epcis: %d problems in the document, the first %s (%s)", len(p), p[0].Field, p[0].Rule)
+}
+
 // epcisCheck collects the problems of one document.
 type epcisCheck struct {
 	terms  map[string]string // prefixes and terms the @context declares, with their IRIs ("" when not a plain IRI)
-	errs   []FieldError
-	events []EPCISEvent
+	errs   Problems
+	events []Event
 }
 
 func (v *epcisCheck) fail(field, rule, param string) {
 	if len(v.errs) < epcisMaxErrors {
-		v.errs = append(v.errs, FieldError{Field: field, Rule: rule, Param: param})
+		v.errs = append(v.errs, Problem{Field: field, Rule: rule, Param: param})
 	}
 }
 
-// ParseEPCISDocument checks an EPCIS 2.0 JSON-LD EPCISDocument and maps its events. A body
-// that is not a JSON object is EBADREQUEST; a document with problems is EINVALID naming each.
-func ParseEPCISDocument(body []byte) (*EPCISDocument, error) {
+// ParseDocument checks an EPCIS 2.0 JSON-LD EPCISDocument and maps its events. A body that is
+// not a JSON object is ErrNotJSON; a document with problems is Problems naming each.
+func ParseDocument(body []byte) (*Document, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil || top == nil || !utf8.Valid(body) {
-		return nil, Errorf(EBADREQUEST, "bad_json")
+		return nil, ErrNotJSON
 	}
 	v := &epcisCheck{terms: map[string]string{}}
 	for _, k := range epcisKeys(top) {
@@ -188,7 +210,7 @@ func ParseEPCISDocument(body []byte) (*EPCISDocument, error) {
 			v.fail(k, "epcis_nul", "")
 		}
 	}
-	doc := &EPCISDocument{}
+	doc := &Document{}
 	v.context("@context", top["@context"], true)
 	doc.Context = top["@context"]
 	if t, ok := v.required(top, "", "type"); ok {
@@ -221,7 +243,7 @@ func ParseEPCISDocument(body []byte) (*EPCISDocument, error) {
 		v.body(raw)
 	}
 	if len(v.errs) > 0 {
-		return nil, Invalid(v.errs...)
+		return nil, v.errs
 	}
 	doc.Events = v.events
 	return doc, nil
@@ -244,12 +266,12 @@ func (v *epcisCheck) body(raw json.RawMessage) {
 		v.fail("epcisBody.eventList", "epcis_type", "array")
 		return
 	}
-	if len(list) > EPCISMaxEvents {
-		v.fail("epcisBody.eventList", "epcis_max_events", strconv.Itoa(EPCISMaxEvents))
+	if len(list) > MaxEvents {
+		v.fail("epcisBody.eventList", "epcis_max_events", strconv.Itoa(MaxEvents))
 		return
 	}
 	seen := make(map[string]int, len(list))
-	v.events = make([]EPCISEvent, 0, len(list))
+	v.events = make([]Event, 0, len(list))
 	for i, raw := range list {
 		path := "epcisBody.eventList[" + strconv.Itoa(i) + "]"
 		ev, ok := v.event(path, raw)
@@ -266,9 +288,9 @@ func (v *epcisCheck) body(raw json.RawMessage) {
 }
 
 // event checks one event and maps it; ok is false when it has problems.
-func (v *epcisCheck) event(path string, raw json.RawMessage) (EPCISEvent, bool) {
+func (v *epcisCheck) event(path string, raw json.RawMessage) (Event, bool) {
 	before := len(v.errs)
-	out := EPCISEvent{Original: raw}
+	out := Event{Original: raw}
 	if bytes.Contains(raw, epcisNUL) {
 		v.fail(path, "epcis_nul", "")
 		return out, false
@@ -292,14 +314,14 @@ func (v *epcisCheck) event(path string, raw json.RawMessage) (EPCISEvent, bool) 
 	typ := ""
 	if t, ok := v.requiredAny(e, path, "type"); ok {
 		if s, ok := v.str(path+".type", t); ok {
-			if _, known := epcisEventTypes[s]; known {
+			if _, known := EventTypes[s]; known {
 				typ = s
 			} else {
-				v.fail(path+".type", "epcis_event_type", epcisEventTypeList)
+				v.fail(path+".type", "epcis_event_type", EventTypeList)
 			}
 		}
 	}
-	out.Type = epcisEventTypes[typ]
+	out.Type = EventTypes[typ]
 	if typ != "" {
 		v.extensions(path, epcisKeysAny(e), epcisFields[typ], typ)
 	}
@@ -597,9 +619,9 @@ func epcisVocabWord(kind, s string) (string, bool) {
 	return s, strings.HasPrefix(s, "urn:epcglobal:cbv:") || strings.HasPrefix(s, "https://ref.gs1.org/cbv/")
 }
 
-// EPCISVocabWord normalises a query value of a CBV vocabulary ("bizstep" or "disposition"):
-// the bare word for a CBV word or URI, anything else as given.
-func EPCISVocabWord(kind, s string) string {
+// VocabWord normalises a query value of a CBV vocabulary ("bizstep" or "disposition"): the bare
+// word for a CBV word or URI, anything else as given.
+func VocabWord(kind, s string) string {
 	w, _ := epcisVocabWord(kind, strings.TrimSpace(s))
 	return w
 }
@@ -679,8 +701,8 @@ func (v *epcisCheck) quantityElement(path string, val any) (map[string]any, stri
 }
 
 // bizTransactions checks bizTransactionList and maps it to documents.
-func (v *epcisCheck) bizTransactions(path string, val any) []EPCISBizTransaction {
-	var out []EPCISBizTransaction
+func (v *epcisCheck) bizTransactions(path string, val any) []BizTransaction {
+	var out []BizTransaction
 	for j, item := range v.array(path, val) {
 		p := fmt.Sprintf("%s[%d]", path, j)
 		m, ok := v.object(p, item)
@@ -688,7 +710,7 @@ func (v *epcisCheck) bizTransactions(path string, val any) []EPCISBizTransaction
 			continue
 		}
 		v.extensions(p, epcisKeysAny(m), epcisBizTxFields, "bizTransaction")
-		doc := EPCISBizTransaction{}
+		doc := BizTransaction{}
 		if bt, ok := v.requiredAny(m, p, "bizTransaction"); ok {
 			doc.Number, _ = v.uri(p+".bizTransaction", bt)
 		}
@@ -854,6 +876,9 @@ func (v *epcisCheck) str(field string, val any) (string, bool) {
 	v.fail(field, "epcis_type", "string")
 	return "", false
 }
+
+// IsURI tells whether s is an absolute URI, as the standard's identifiers must be.
+func IsURI(s string) bool { return epcisURIPattern.MatchString(s) }
 
 func (v *epcisCheck) uri(field string, val any) (string, bool) {
 	s, ok := v.str(field, val)

@@ -1,10 +1,8 @@
-package models
+package codes
 
 import (
 	"slices"
 	"strings"
-
-	"github.com/go-playground/validator/v10"
 )
 
 // The GS1 Core Business Vocabulary (CBV 2.0) words trace events use: business steps,
@@ -80,16 +78,4 @@ func NormalizeDisposition(s string) (string, bool) {
 func NormalizeTraceDocumentType(s string) (string, bool) {
 	w := cbvWord("btt", strings.TrimSpace(s))
 	return w, slices.Contains(TraceDocumentTypes, w)
-}
-
-// init adds the validator rules "cbv_bizstep", "cbv_disposition" and "trace_document_type".
-func init() {
-	for tag, check := range map[string]func(string) (string, bool){
-		"cbv_bizstep": NormalizeBizStep, "cbv_disposition": NormalizeDisposition, "trace_document_type": NormalizeTraceDocumentType,
-	} {
-		_ = validate.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
-			_, ok := check(fl.Field().String())
-			return ok
-		})
-	}
 }

@@ -1,4 +1,4 @@
-package models_test
+package codes_test
 
 import (
 	"encoding/csv"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/hzcbec/portal/migrations/testdb"
 
-	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/codes"
 )
 
 func TestNormalizeGTIN(t *testing.T) {
@@ -19,7 +19,7 @@ func TestNormalizeGTIN(t *testing.T) {
 		{"10614141000415", "10614141000415"},  // GTIN-14, a case of a trade item
 		{" 9780306406157 ", "09780306406157"}, // ISBN-13 is a GTIN-13; spaces around are dropped
 	} {
-		got, ok := models.NormalizeGTIN(c.in)
+		got, ok := codes.NormalizeGTIN(c.in)
 		if !ok || got != c.want {
 			t.Errorf("NormalizeGTIN(%q) = %q, %v; want %q", c.in, got, ok, c.want)
 		}
@@ -37,7 +37,7 @@ func TestNormalizeGTIN(t *testing.T) {
 		"４００６３８１３３３９３１", // full-width digits
 		"",
 	} {
-		if got, ok := models.NormalizeGTIN(bad); ok {
+		if got, ok := codes.NormalizeGTIN(bad); ok {
 			t.Errorf("NormalizeGTIN(%q) = %q, accepted", bad, got)
 		}
 	}
@@ -69,7 +69,7 @@ func TestNormalizeGTINOnSafetyGateBarcodes(t *testing.T) {
 	for _, r := range rows[1:] {
 		for _, code := range number.FindAllString(r[col], -1) {
 			seen++
-			n, ok := models.NormalizeGTIN(code)
+			n, ok := codes.NormalizeGTIN(code)
 			if !ok {
 				continue
 			}
@@ -79,7 +79,7 @@ func TestNormalizeGTINOnSafetyGateBarcodes(t *testing.T) {
 			}
 			for d := byte('0'); d <= '9'; d++ {
 				if other := code[:len(code)-1] + string(d); d != code[len(code)-1] {
-					if _, ok := models.NormalizeGTIN(other); ok {
+					if _, ok := codes.NormalizeGTIN(other); ok {
 						t.Errorf("%s (check digit changed from %s) accepted", other, code)
 					}
 				}

@@ -1,9 +1,9 @@
-package models_test
+package codes_test
 
 import (
 	"testing"
 
-	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/codes"
 )
 
 func TestNormalizeUSCC(t *testing.T) {
@@ -13,7 +13,7 @@ func TestNormalizeUSCC(t *testing.T) {
 		{"91110000802100433B", "91110000802100433B"},
 		{" 91350100m000100y43 ", "91350100M000100Y43"}, // lower case and spaces tolerated
 	} {
-		got, ok := models.NormalizeUSCC(c.in)
+		got, ok := codes.NormalizeUSCC(c.in)
 		if !ok || got != c.want {
 			t.Errorf("NormalizeUSCC(%q) = %q, %v; want %q", c.in, got, ok, c.want)
 		}
@@ -28,7 +28,7 @@ func TestNormalizeUSCC(t *testing.T) {
 		"913501A0M000100Y43",  // a letter in the administrative division code
 		"",
 	} {
-		if got, ok := models.NormalizeUSCC(bad); ok {
+		if got, ok := codes.NormalizeUSCC(bad); ok {
 			t.Errorf("NormalizeUSCC(%q) = %q, accepted", bad, got)
 		}
 	}

@@ -1,4 +1,6 @@
-package app
+//go:build bench
+
+package commands
 
 import (
 	"context"
@@ -8,16 +10,17 @@ import (
 	"io"
 	"time"
 
+	"github.com/hzcbec/portal/app"
 	"github.com/hzcbec/portal/migrations"
 	"github.com/hzcbec/portal/models"
 	"github.com/hzcbec/portal/workflows"
 )
 
-// BenchDataStats is `portal bench-data stats [--complaints N] [--inspections N]`: it fills the
+// benchDataStats is `portal bench-data stats [--complaints N] [--inspections N]`: it fills the
 // database named by DATABASE_URL with the statistics benchmark's data set
 // (models.FillStatsBench), then builds the statistics rollups and the quality index history once,
 // saying how long each took. For a benchmark database only: the rows bypass the audit trail.
-func BenchDataStats(ctx context.Context, cfg Config, args []string, w io.Writer) error {
+func benchDataStats(ctx context.Context, cfg app.Config, args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("bench-data stats", flag.ContinueOnError)
 	fs.SetOutput(w)
 	complaints := fs.Int("complaints", 1_000_000, "complaints (claims are a tenth, cases a fiftieth of them)")
@@ -36,7 +39,7 @@ func BenchDataStats(ctx context.Context, cfg Config, args []string, w io.Writer)
 		return err
 	}
 	defer store.Close()
-	db := SQLDB(store)
+	db := app.SQLDB(store)
 	err = migrations.Check(ctx, db)
 	db.Close()
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package commands
 
 import (
 	"context"
@@ -9,19 +9,17 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/hzcbec/portal/app"
-	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/recalls"
 )
 
 // importReaders read each source's CSV into alerts.
 var importReaders = map[string]struct {
 	source string
-	read   func(io.Reader) (*models.AlertFile, error)
+	read   func(io.Reader) (*recalls.File, error)
 }{
-	"safety-gate": {models.SourceSafetyGate, models.ReadSafetyGate},
-	"cpsc":        {models.SourceCPSC, models.ReadCPSC},
+	"safety-gate": {recalls.SourceSafetyGate, recalls.ReadSafetyGate},
+	"cpsc":        {recalls.SourceCPSC, recalls.ReadCPSC},
 }
 
 // importAlerts is `portal import safety-gate FILE` and `portal import cpsc FILE`: it stores the
@@ -39,7 +37,7 @@ func importAlerts(ctx context.Context, cfg app.Config, kind string, args []strin
 	}
 	defer file.Close()
 	f, err := reader.read(file)
-	if errors.Is(err, models.ErrNotSourceFile) {
+	if errors.Is(err, recalls.ErrNotSourceFile) {
 		return fmt.Errorf("%s is not a %s export (%v): nothing imported", filepath.Base(path), kind, err)
 	}
 	if err != nil {
@@ -82,14 +80,4 @@ func importAlerts(ctx context.Context, cfg app.Config, kind string, args []strin
 	}
 	fmt.Fprintf(stdout, "  matches proposed   %d\n", proposed)
 	return nil
-}
-
-func newBar(total int, what string, w io.Writer) *progressbar.ProgressBar {
-	return progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
-	)
 }

@@ -1,4 +1,4 @@
-package main
+package commands
 
 import (
 	"bufio"
@@ -25,11 +25,11 @@ import (
 func TestParallelSignInsKeepMemoryFlat(t *testing.T) {
 	dsn := testdb.New(t)
 	t.Setenv("DATABASE_URL", dsn)
-	if err := run(context.Background(), []string{"seed"}); err != nil {
+	if err := Run(context.Background(), []string{"seed"}); err != nil {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "portal")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/hzcbec/portal").CombinedOutput(); err != nil {
 		t.Fatalf("building the portal: %v\n%s", err, out)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,4 +1,4 @@
-package main
+package commands
 
 import (
 	"context"
@@ -39,13 +39,13 @@ func TestReindexAndSearchCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := run(ctx, []string{"search", "check"}); err == nil || !strings.Contains(err.Error(), "1 documents") {
+	if err := Run(ctx, []string{"search", "check"}); err == nil || !strings.Contains(err.Error(), "1 documents") {
 		t.Fatalf("check of an empty index: %v", err)
 	}
-	if err := run(ctx, []string{"reindex"}); err != nil {
+	if err := Run(ctx, []string{"reindex"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(ctx, []string{"search", "check"}); err != nil {
+	if err := Run(ctx, []string{"search", "check"}); err != nil {
 		t.Fatalf("check after reindex: %v", err)
 	}
 	if _, err := store.Pool().Exec(ctx, `DELETE FROM products WHERE id = $1`, p.ID); err != nil {
@@ -64,10 +64,10 @@ func TestReindexAndSearchCheck(t *testing.T) {
 	if err != nil || len(diffs) != 1 || diffs[0].Problem != "extra" || diffs[0].RecordID != p.ID {
 		t.Fatalf("check after a delete nobody indexed: %v %v", diffs, err)
 	}
-	if err := run(ctx, []string{"reindex"}); err != nil {
+	if err := Run(ctx, []string{"reindex"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(ctx, []string{"search", "check"}); err != nil {
+	if err := Run(ctx, []string{"search", "check"}); err != nil {
 		t.Fatalf("check after the second reindex: %v", err)
 	}
 }

@@ -1,4 +1,6 @@
-package app
+//go:build bench
+
+package commands
 
 import (
 	"context"
@@ -10,15 +12,16 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/hzcbec/portal/app"
 	"github.com/hzcbec/portal/migrations"
 	"github.com/hzcbec/portal/models"
 )
 
-// BenchDataTrace is `portal bench-data trace [--events N]`: it fills the database named by
+// benchDataTrace is `portal bench-data trace [--events N]`: it fills the database named by
 // DATABASE_URL with the trace benchmark's data set (models.FillTraceBench), showing a progress
 // bar on w, and names the listing to trace. For a benchmark database only: the rows bypass the
 // audit trail.
-func BenchDataTrace(ctx context.Context, cfg Config, args []string, w io.Writer) error {
+func benchDataTrace(ctx context.Context, cfg app.Config, args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("bench-data trace", flag.ContinueOnError)
 	fs.SetOutput(w)
 	events := fs.Int("events", 1_000_000, "trace events besides those of the traced chain")
@@ -36,7 +39,7 @@ func BenchDataTrace(ctx context.Context, cfg Config, args []string, w io.Writer)
 		return err
 	}
 	defer store.Close()
-	db := SQLDB(store)
+	db := app.SQLDB(store)
 	err = migrations.Check(ctx, db)
 	db.Close()
 	if err != nil {

@@ -1,4 +1,4 @@
-package models_test
+package recalls_test
 
 import (
 	"errors"
@@ -8,10 +8,10 @@ import (
 
 	"github.com/hzcbec/portal/migrations/testdb"
 
-	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/recalls"
 )
 
-func readRecalls(t *testing.T, name string, read func(f *os.File) (*models.AlertFile, error)) (*models.AlertFile, error) {
+func readRecalls(t *testing.T, name string, read func(f *os.File) (*recalls.File, error)) (*recalls.File, error) {
 	t.Helper()
 	f, err := os.Open(testdb.Testdata(t, "recalls", name))
 	if err != nil {
@@ -21,8 +21,8 @@ func readRecalls(t *testing.T, name string, read func(f *os.File) (*models.Alert
 	return read(f)
 }
 
-func bySourceRef(f *models.AlertFile) map[string]models.ExternalAlert {
-	out := map[string]models.ExternalAlert{}
+func bySourceRef(f *recalls.File) map[string]recalls.Alert {
+	out := map[string]recalls.Alert{}
 	for _, a := range f.Alerts {
 		out[a.SourceRef] = a
 	}
@@ -32,8 +32,8 @@ func bySourceRef(f *models.AlertFile) map[string]models.ExternalAlert {
 // The mapping of the real files: risk types to hazards, measure texts to measure kinds, barcodes
 // to GTINs, and the rows that make no alert.
 func TestReadRecallFiles(t *testing.T) {
-	sg := func(f *os.File) (*models.AlertFile, error) { return models.ReadSafetyGate(f) }
-	us := func(f *os.File) (*models.AlertFile, error) { return models.ReadCPSC(f) }
+	sg := func(f *os.File) (*recalls.File, error) { return recalls.ReadSafetyGate(f) }
+	us := func(f *os.File) (*recalls.File, error) { return recalls.ReadCPSC(f) }
 
 	full, err := readRecalls(t, "eu_safety_gate_alerts_353.csv", sg)
 	if err != nil {
@@ -78,16 +78,17 @@ func TestReadRecallFiles(t *testing.T) {
 			kinds[m]++
 		}
 	}
-	for _, k := range models.MeasureKinds {
+	// Every measure kind of the portal (models.MeasureKinds).
+	for _, k := range []string{"delist", "sales_ban", "withdrawal", "recall", "destruction", "import_rejection"} {
 		if kinds[k] == 0 {
 			t.Errorf("no alert of the 222 file calls for %s: %v", k, kinds)
 		}
 	}
 
-	if _, err := readRecalls(t, "sk_soi_unsafe_products_110.csv", sg); !errors.Is(err, models.ErrNotSourceFile) {
+	if _, err := readRecalls(t, "sk_soi_unsafe_products_110.csv", sg); !errors.Is(err, recalls.ErrNotSourceFile) {
 		t.Errorf("the Slovak SOI list: %v", err)
 	}
-	if _, err := readRecalls(t, "eu_safety_gate_alerts_353.csv", us); !errors.Is(err, models.ErrNotSourceFile) {
+	if _, err := readRecalls(t, "eu_safety_gate_alerts_353.csv", us); !errors.Is(err, recalls.ErrNotSourceFile) {
 		t.Errorf("a Safety Gate file read as CPSC: %v", err)
 	}
 

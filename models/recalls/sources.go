@@ -1,8 +1,10 @@
-package models
+// Package recalls reads the files of external alert sources: the EU Safety Gate (RAPEX) export and
+// the US recalls list of children's products (CPSC, with NHTSA and FDA rows). It touches no
+// database: models imports what it reads as alerts.
+package recalls
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,10 +13,11 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hzcbec/portal/models/codes"
 )
 
-// External alert sources: the EU Safety Gate (RAPEX) export and the US recalls list of children's
-// products (CPSC, with NHTSA and FDA rows). Each CSV row becomes one alert; the row is kept whole in
+// Each CSV row becomes one alert; the row is kept whole in
 // the alert's external column, and what the portal understands of it (hazards, measures, GTINs,
 // brand and model) is mapped by the tables below.
 
@@ -24,8 +27,8 @@ const (
 	SourceCPSC       = "cpsc"
 )
 
-// ExternalAlert is one alert read from a source file, before it is stored.
-type ExternalAlert struct {
+// Alert is one alert read from a source file, before it is stored.
+type Alert struct {
 	Line        int // where the row starts in the file, 1-based, the header being line 1
 	SourceRef   string
 	Title       string
@@ -38,7 +41,7 @@ type ExternalAlert struct {
 	Hazards     []string
 	GTINs       []string // valid GTINs, as 14 digits
 	Measures    []string
-	IssuedOn    *CalendarDate
+	IssuedOn    *string // the day the source issued it ("2026-08-27"); nil when it does not say
 	// InvalidBarcodes are the barcodes that are not GTINs (ASINs, short or mistyped numbers):
 	// they stay in the row only.
 	InvalidBarcodes []string
@@ -53,11 +56,11 @@ type SkippedRow struct {
 	Reason string `json:"reason"`
 }
 
-// AlertFile is a source file read into alerts.
-type AlertFile struct {
+// File is a source file read into alerts.
+type File struct {
 	Source  string
 	Rows    int // data rows read, the header not counted
-	Alerts  []ExternalAlert
+	Alerts  []Alert
 	Skipped []SkippedRow
 }
 
@@ -114,8 +117,9 @@ var usHazards = []struct {
 }
 
 // measureWords maps the words of a measure's description (Safety Gate "Category of measure(s)",
-// compulsory and voluntary measures) to measure kinds. Warnings to consumers or sellers and
-// "measure not yet taken" are no measure of the portal's kinds and map to none.
+// compulsory and voluntary measures) to measure kinds, one entry per kind in the portal's order
+// of them (models.MeasureKinds). Warnings to consumers or sellers and "measure not yet taken" are
+// no measure of the portal's kinds and map to none.
 var measureWords = []struct {
 	pattern *regexp.Regexp
 	kind    string
@@ -147,17 +151,17 @@ func clean(s string) string {
 // (type_of_alert, alert_number, ..., barcode, batch_number, compulsory and voluntary measures) and
 // the short one with risk_description and measures_authorities. A file without alert numbers and
 // brands (the Slovak SOI list) is refused with ErrNotSourceFile.
-func ReadSafetyGate(r io.Reader) (*AlertFile, error) {
+func ReadSafetyGate(r io.Reader) (*File, error) {
 	return readAlertCSV(r, SourceSafetyGate, []string{"alert_number", "risk_type", "product_name", "brand"}, safetyGateRow)
 }
 
 // ReadCPSC reads the US recalls CSV (id, agency, date, title, category, hazard, remedy, url).
 // Only the CPSC's recalls are alerts of source cpsc; NHTSA and FDA rows are skipped.
-func ReadCPSC(r io.Reader) (*AlertFile, error) {
+func ReadCPSC(r io.Reader) (*File, error) {
 	return readAlertCSV(r, SourceCPSC, []string{"id", "agency", "date", "title", "hazard", "remedy"}, cpscRow)
 }
 
-func readAlertCSV(r io.Reader, source string, required []string, convert func(row map[string]string) (ExternalAlert, string)) (*AlertFile, error) {
+func readAlertCSV(r io.Reader, source string, required []string, convert func(row map[string]string) (Alert, string)) (*File, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // a short or long row is skipped with its line, not fatal
 	header, err := cr.Read()
@@ -179,7 +183,7 @@ func readAlertCSV(r io.Reader, source string, required []string, convert func(ro
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%w: no column %s", ErrNotSourceFile, strings.Join(missing, ", "))
 	}
-	f := &AlertFile{Source: source}
+	f := &File{Source: source}
 	firstLine := map[string]int{}
 	for {
 		rec, err := cr.Read()
@@ -241,8 +245,8 @@ var safetyGateRef = regexp.MustCompile(`/(\d{2})$`)
 // safetyGateRow maps one Safety Gate row. The level is "serious" when a risk_level (or level)
 // column says serious, "high" otherwise: the exports in use carry no risk level, and Safety Gate
 // lists only products that pose a risk.
-func safetyGateRow(row map[string]string) (ExternalAlert, string) {
-	a := ExternalAlert{SourceRef: clean(row["alert_number"])}
+func safetyGateRow(row map[string]string) (Alert, string) {
+	a := Alert{SourceRef: clean(row["alert_number"])}
 	if a.SourceRef == "" {
 		return a, "no alert number: not a Safety Gate alert (national lists such as the Slovak SOI's have none)"
 	}
@@ -278,11 +282,10 @@ func safetyGateRow(row map[string]string) (ExternalAlert, string) {
 	if a.Title == "" {
 		a.Title = "Safety Gate " + a.SourceRef
 	}
-	switch m := safetyGateRef.FindStringSubmatch(a.SourceRef); {
-	case a.IssuedOn != nil:
-		a.sortKey = string(*a.IssuedOn)
-	case m != nil:
-		a.sortKey = "20" + m[1]
+	if a.IssuedOn != nil {
+		a.sortKey = *a.IssuedOn
+	} else {
+		a.sortKey = SafetyGateYear(a.SourceRef)
 	}
 	return a, ""
 }
@@ -297,8 +300,8 @@ var (
 
 // cpscRow maps one row of the US recalls list. Every CPSC recall calls for a recall, and for the
 // product's destruction when the remedy has consumers destroy or dispose of it; the level is high.
-func cpscRow(row map[string]string) (ExternalAlert, string) {
-	a := ExternalAlert{SourceRef: clean(row["id"])}
+func cpscRow(row map[string]string) (Alert, string) {
+	a := Alert{SourceRef: clean(row["id"])}
 	if agency := clean(row["agency"]); !strings.EqualFold(agency, "CPSC") {
 		if agency == "" {
 			agency = "none"
@@ -337,7 +340,7 @@ func cpscRow(row map[string]string) (ExternalAlert, string) {
 	a.Description = strings.TrimSpace(clean(row["hazard"]) + "\n\n" + clean(row["remedy"]))
 	a.IssuedOn = parseSourceDay(row["date"])
 	if a.IssuedOn != nil {
-		a.sortKey = string(*a.IssuedOn)
+		a.sortKey = *a.IssuedOn
 	}
 	return a, ""
 }
@@ -346,12 +349,9 @@ func cpscRow(row map[string]string) (ExternalAlert, string) {
 func measureKinds(texts ...string) []string {
 	all := strings.ToLower(strings.Join(texts, "\n"))
 	var out []string
-	for _, kind := range MeasureKinds {
-		for _, w := range measureWords {
-			if w.kind == kind && w.pattern.MatchString(all) {
-				out = append(out, kind)
-				break
-			}
+	for _, w := range measureWords {
+		if w.pattern.MatchString(all) {
+			out = append(out, w.kind)
 		}
 	}
 	return out
@@ -361,7 +361,7 @@ func measureKinds(texts ...string) []string {
 // into valid GTINs, as 14 digits, and the rest.
 func barcodes(cell string) (gtins, invalid []string) {
 	for _, b := range strings.FieldsFunc(cell, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' || r == ';' || r == ' ' || r == '\t' }) {
-		if g, ok := NormalizeGTIN(b); ok {
+		if g, ok := codes.NormalizeGTIN(b); ok {
 			gtins = appendNew(gtins, g)
 		} else if b = clean(b); b != "" {
 			invalid = append(invalid, b)
@@ -374,11 +374,11 @@ func barcodes(cell string) (gtins, invalid []string) {
 var sourceDayLayouts = []string{time.DateOnly, "02/01/2006", "2/1/2006", "02.01.2006", "2.1.2006", "January 2, 2006"}
 
 // parseSourceDay reads a day as the sources write it; nil when it is none of their layouts.
-func parseSourceDay(s string) *CalendarDate {
+func parseSourceDay(s string) *string {
 	s = clean(s)
 	for _, layout := range sourceDayLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			d := CalendarDate(t.Format(time.DateOnly))
+			d := t.Format(time.DateOnly)
 			return &d
 		}
 	}
@@ -412,22 +412,11 @@ func appendNew(list []string, v string) []string {
 	return append(list, v)
 }
 
-// rowJSON is the row as the external column keeps it.
-func (a *ExternalAlert) rowJSON() (JSONText, error) {
-	b, err := json.Marshal(a.Row)
-	return JSONText(b), err
-}
-
-// Issued is the day the source issued the alert ("2026-08-27"); for a Safety Gate alert whose
-// export gives no day, the year of its number ("2022"); "" when neither is known.
-func (a *Alert) Issued() string {
-	if a.IssuedOn != nil {
-		return string(*a.IssuedOn)
-	}
-	if a.Source == SourceSafetyGate {
-		if m := safetyGateRef.FindStringSubmatch(a.SourceRef); m != nil {
-			return "20" + m[1]
-		}
+// SafetyGateYear is the year a Safety Gate alert number was given ("A12/00328/22" → "2022"), ""
+// when the number does not say.
+func SafetyGateYear(ref string) string {
+	if m := safetyGateRef.FindStringSubmatch(ref); m != nil {
+		return "20" + m[1]
 	}
 	return ""
 }

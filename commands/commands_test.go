@@ -1,4 +1,4 @@
-package main
+package commands
 
 import (
 	"context"
@@ -33,25 +33,25 @@ func TestCommandLine(t *testing.T) {
 	}
 
 	for i := 0; i < 2; i++ {
-		if err := run(ctx, []string{"migrate"}); err != nil {
+		if err := Run(ctx, []string{"migrate"}); err != nil {
 			t.Fatalf("migrate #%d: %v", i+1, err)
 		}
 	}
-	if err := run(ctx, []string{"seed"}); err != nil {
+	if err := Run(ctx, []string{"seed"}); err != nil {
 		t.Fatal(err)
 	}
 	users, audits := count("SELECT count(*) FROM users"), count("SELECT count(*) FROM audit_records")
 	if users != 6 {
 		t.Fatalf("%d demo users, want one per role", users)
 	}
-	if err := run(ctx, []string{"seed"}); err != nil {
+	if err := Run(ctx, []string{"seed"}); err != nil {
 		t.Fatal(err)
 	}
 	if u, a := count("SELECT count(*) FROM users"), count("SELECT count(*) FROM audit_records"); u != users || a != audits {
 		t.Fatalf("a second seed changed something: users %d→%d, audit records %d→%d", users, u, audits, a)
 	}
 
-	err = run(ctx, []string{"users", "create", "--email", "wu@example.com", "--password", "a long password",
+	err = Run(ctx, []string{"users", "create", "--email", "wu@example.com", "--password", "a long password",
 		"--name", "Wu", "--role", "inspector", "--jurisdiction", "330110"})
 	if err != nil {
 		t.Fatal(err)
@@ -59,12 +59,12 @@ func TestCommandLine(t *testing.T) {
 	if count("SELECT count(*) FROM users WHERE email = 'wu@example.com' AND jurisdiction = '330110' AND roles = '{inspector}'") != 1 {
 		t.Fatal("the inspector was not created as asked")
 	}
-	err = run(ctx, []string{"users", "create", "--email", "x@example.com", "--password", "short", "--name", "X", "--role", "merchant"})
+	err = Run(ctx, []string{"users", "create", "--email", "x@example.com", "--password", "short", "--name", "X", "--role", "merchant"})
 	if err == nil {
 		t.Fatal("a short password and a merchant without party were accepted")
 	}
 
-	if err := run(ctx, []string{"audit", "verify"}); err != nil {
+	if err := Run(ctx, []string{"audit", "verify"}); err != nil {
 		t.Fatalf("verify an intact trail: %v", err)
 	}
 	tx, err := db.Begin()
@@ -80,7 +80,7 @@ func TestCommandLine(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	err = run(ctx, []string{"audit", "verify"})
+	err = Run(ctx, []string{"audit", "verify"})
 	if err == nil || !strings.Contains(err.Error(), "broken at record") {
 		t.Fatalf("verify after deleting a record: %v", err)
 	}
@@ -94,10 +94,10 @@ func TestAuditVerifyFindsABackdatedRecord(t *testing.T) {
 	t.Setenv("DATABASE_URL", dsn)
 	t.Setenv("PORTAL_DATA_DIR", t.TempDir()) // the signing key is kept here, outside the database
 	ctx := context.Background()
-	if err := run(ctx, []string{"seed"}); err != nil {
+	if err := Run(ctx, []string{"seed"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(ctx, []string{"audit", "verify"}); err != nil {
+	if err := Run(ctx, []string{"audit", "verify"}); err != nil {
 		t.Fatalf("verify a fresh trail: %v", err)
 	}
 	db, err := sql.Open("pgx", dsn)
@@ -124,12 +124,12 @@ func TestAuditVerifyFindsABackdatedRecord(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	err = run(ctx, []string{"audit", "verify"})
+	err = Run(ctx, []string{"audit", "verify"})
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("broken at record %d (backdated", forged)) {
 		t.Fatalf("verify after the owner's backdated insert %d: %v", forged, err)
 	}
 
-	if err := run(ctx, []string{"frobnicate"}); err == nil {
+	if err := Run(ctx, []string{"frobnicate"}); err == nil {
 		t.Fatal("an unknown command succeeded")
 	}
 }

@@ -1,12 +1,10 @@
-package models
+package codes
 
 import (
 	"bytes"
 	_ "embed"
 	"encoding/csv"
 	"sync"
-
-	"github.com/go-playground/validator/v10"
 )
 
 // The Harmonized System (HS 2022, WCO): 2-digit chapters, 4-digit headings and 6-digit
@@ -29,7 +27,7 @@ type HSSubheading struct {
 var hsSubheadings = sync.OnceValue(func() map[string]HSSubheading {
 	rows, err := csv.NewReader(bytes.NewReader(hs2022CSV)).ReadAll()
 	if err != nil {
-		panic("models/reference/hs2022.csv: " + err.Error()) // shipped in the binary: a bad file is a build error
+		panic("models/codes/reference/hs2022.csv: " + err.Error()) // shipped in the binary: a bad file is a build error
 	}
 	out := make(map[string]HSSubheading, 6000)
 	for _, r := range rows[1:] { // section,hscode,description,parent,level
@@ -60,9 +58,4 @@ func LookupHSCode(code string) (HSSubheading, bool) {
 func ValidHSCode(code string) bool {
 	_, ok := LookupHSCode(code)
 	return ok
-}
-
-// init adds the validator rule "hs_code": 6 to 10 digits starting with an HS 2022 subheading.
-func init() {
-	_ = validate.RegisterValidation("hs_code", func(fl validator.FieldLevel) bool { return ValidHSCode(fl.Field().String()) })
 }

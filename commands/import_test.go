@@ -1,4 +1,4 @@
-package main
+package commands
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func TestImportCommand(t *testing.T) {
 		}
 	}
 	soi := testdb.Testdata(t, "recalls", "sk_soi_unsafe_products_110.csv")
-	err = run(ctx, []string{"import", "safety-gate", soi})
+	err = Run(ctx, []string{"import", "safety-gate", soi})
 	if err == nil || !strings.Contains(err.Error(), "not a safety-gate export") {
 		t.Errorf("the Slovak SOI list: %v", err)
 	}

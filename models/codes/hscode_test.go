@@ -1,4 +1,4 @@
-package models_test
+package codes_test
 
 import (
 	"encoding/csv"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/hzcbec/portal/migrations/testdb"
 
-	"github.com/hzcbec/portal/models"
+	"github.com/hzcbec/portal/models/codes"
 )
 
 func TestLookupHSCode(t *testing.T) {
@@ -18,7 +18,7 @@ func TestLookupHSCode(t *testing.T) {
 		{"851631", "8516"},     // hair dryers
 		{"010121", "0101"},     // the first subheading
 	} {
-		sub, ok := models.LookupHSCode(c.code)
+		sub, ok := codes.LookupHSCode(c.code)
 		if !ok || sub.Heading != c.heading || sub.Description == "" {
 			t.Errorf("LookupHSCode(%q) = %+v, %v; want heading %s", c.code, sub, ok, c.heading)
 		}
@@ -34,7 +34,7 @@ func TestLookupHSCode(t *testing.T) {
 		"95030a",
 		"",
 	} {
-		if sub, ok := models.LookupHSCode(bad); ok {
+		if sub, ok := codes.LookupHSCode(bad); ok {
 			t.Errorf("LookupHSCode(%q) = %+v, accepted", bad, sub)
 		}
 	}
@@ -54,7 +54,7 @@ func TestHSCodesOfTheNomenclature(t *testing.T) {
 	subheadings := 0
 	for _, r := range rows[1:] { // section,hscode,description,parent,level
 		code, level := r[1], r[4]
-		_, ok := models.LookupHSCode(code)
+		_, ok := codes.LookupHSCode(code)
 		switch {
 		case r[0] == "TOTAL": // UN Comtrade's 999999 "not specified according to kind" is no HS code
 			if ok {

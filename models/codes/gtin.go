@@ -1,10 +1,8 @@
-package models
+// Package codes checks the codes goods and firms are known by: GTINs, HS codes, unified social
+// credit codes, and the GS1 CBV words trace events use. It touches no database.
+package codes
 
-import (
-	"strings"
-
-	"github.com/go-playground/validator/v10"
-)
+import "strings"
 
 // GTINs (GS1 General Specifications §7.9): GTIN-8, GTIN-12 (UPC-A), GTIN-13 (EAN) and GTIN-14,
 // each ending in a mod-10 check digit. The portal keeps them all as 14 digits, left-padded with
@@ -25,15 +23,15 @@ func NormalizeGTIN(s string) (string, bool) {
 			return "", false
 		}
 	}
-	if gtinCheckDigit(s[:len(s)-1]) != s[len(s)-1] {
+	if GTINCheckDigit(s[:len(s)-1]) != s[len(s)-1] {
 		return "", false
 	}
 	return strings.Repeat("0", 14-len(s)) + s, true
 }
 
-// gtinCheckDigit is the GS1 mod-10 check digit of body: from the right, digits are weighted
+// GTINCheckDigit is the GS1 mod-10 check digit of body: from the right, digits are weighted
 // 3, 1, 3, 1, ...; the check digit brings the sum up to a multiple of ten.
-func gtinCheckDigit(body string) byte {
+func GTINCheckDigit(body string) byte {
 	sum := 0
 	for i := 0; i < len(body); i++ {
 		d := int(body[len(body)-1-i] - '0')
@@ -43,12 +41,4 @@ func gtinCheckDigit(body string) byte {
 		sum += d
 	}
 	return byte('0' + (10-sum%10)%10)
-}
-
-// init adds the validator rule "gtin": a GTIN-8/12/13/14 with a correct check digit.
-func init() {
-	_ = validate.RegisterValidation("gtin", func(fl validator.FieldLevel) bool {
-		_, ok := NormalizeGTIN(fl.Field().String())
-		return ok
-	})
 }

@@ -1,0 +1,62 @@
+package models
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DeadlineJob is the River job that applies a deadline's timeout when it falls (the workflows'
+// DeadlineWorker works it). A step writes the jobs of the deadlines it sets in its own statement
+// (deadlineJobsSQL), so a deadline and its job commit together or not at all.
+type DeadlineJob struct {
+	Workflow string    `json:"workflow"`
+	RecordID string    `json:"record_id"`
+	Deadline string    `json:"deadline"`
+	Due      time.Time `json:"due"`
+	Version  int       `json:"version,omitempty"` // the record's version when the deadline was set
+}
+
+// Kind names the job in River's table.
+func (DeadlineJob) Kind() string { return "workflow_deadline" }
+
+// deadlineJobsSQL adds to a step's statement the River jobs of the deadlines it sets (due, by
+// name) on the record of kind with the id, at the record's new version; none when rec wrote
+// nothing. River keeps the machine's time, so a job is due as far from the machine's now as its
+// deadline is from the portal's (now; the same instant unless a test set the portal's clock
+// elsewhere). A job is unique by its arguments while it waits, runs or after it ran (River's
+// ByArgs states: every state but cancelled and discarded), so a deadline set again at the same
+// instant on a new version (a measure's proof rejected) is a new job.
+func deadlineJobsSQL(q *strings.Builder, args []any, kind, id string, deadlines Deadlines, version int, now time.Time) ([]any, error) {
+	if len(deadlines) == 0 {
+		return args, nil
+	}
+	names := make([]string, 0, len(deadlines))
+	for name := range deadlines {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	machineNow := time.Now()
+	rows := make([]string, len(names))
+	for i, name := range names {
+		due := deadlines[name]
+		job, err := json.Marshal(DeadlineJob{Workflow: kind, RecordID: id, Deadline: name, Due: due, Version: version})
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = "(?::jsonb, ?::timestamptz)"
+		args = append(args, string(job), machineNow.Add(due.Sub(now)).UTC())
+	}
+	q.WriteString(`,
+deadline_jobs AS (INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, metadata, tags,
+		unique_key, unique_states)
+	SELECT j.args, 'workflow_deadline', 25, 1, 'default',
+		(CASE WHEN j.at > now() THEN 'scheduled' ELSE 'available' END)::river_job_state, j.at, '{}', '{}',
+		sha256(convert_to('workflow_deadline:' || j.args::text, 'UTF8')), B'11110101'
+	FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS j(args, at)
+	ON CONFLICT (unique_key)
+		WHERE unique_key IS NOT NULL AND unique_states IS NOT NULL AND river_job_state_in_bitmask(unique_states, state)
+		DO NOTHING)`)
+	return args, nil
+}
