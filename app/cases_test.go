@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hzcbec/portal/models"
 )
@@ -208,5 +209,28 @@ func TestCaseOtherPaths(t *testing.T) {
 	}
 	if r := ts.do(t, "GET", "/api/v1/cases/"+unpaid, ts.token(t, "platform"), nil); r.Status != 404 {
 		t.Fatalf("the platform opens a case it is not party to: %d", r.Status)
+	}
+}
+
+// A complaint as long as the form allows still goes to arbitration: the case's claim takes as
+// much of its words as a claim holds, and the case links the complaint for the rest.
+func TestALongComplaintGoesToArbitration(t *testing.T) {
+	ts := startServer(t, map[string]string{"PORTAL_DEADLINES": "complaint.respond=1ms"})
+	consumer, inspector := ts.token(t, "consumer"), ts.token(t, "inspector")
+	body := complaintBody()
+	body["description"] = strings.Repeat("充电宝鼓包发烫。", 1250) // 10 000 characters
+	body["request"] = strings.Repeat("退款", 500)
+	r := ts.do(t, "POST", "/api/v1/complaints", consumer, body)
+	if r.Status != 201 {
+		t.Fatalf("file: %d %s", r.Status, r.Body)
+	}
+	id := r.json(t)["id"].(string)
+	time.Sleep(5 * time.Millisecond)
+	act(t, ts, consumer, id, "escalate", nil, 200)
+	act(t, ts, inspector, id, "refuse", map[string]any{"reason": "before_court_or_arbitration"}, 200)
+	c := act(t, ts, consumer, id, "to_arbitration", map[string]any{"agreement": "平台用户协议第 12 条：争议提交在线仲裁。"}, 200)
+	k := ts.do(t, "GET", "/api/v1/cases/"+c["case_id"].(string), consumer, nil).json(t)
+	if claim, _ := k["claim"].(string); utf8.RuneCountInString(claim) != 10000 || !strings.HasPrefix(claim, "退款退款") {
+		t.Fatalf("the case's claim: %d characters", utf8.RuneCountInString(claim))
 	}
 }

@@ -2,17 +2,13 @@
 -- ('user', <kind>, 'act'), which every signed-in user held: the engine asks the policy record
 -- by record what the caller's relations may do, and lists ask what those relations may read
 -- (app/routes.go, Route.Engine). The rules that no route reads any more go.
--- Filing is each kind's first action, which the engine checks as "create" on the kind: handing
--- a case off opens an investigation, so its rule names the investigation, not the hand-off.
 
 -- +goose Up
 DELETE FROM casbin_rule
 WHERE ptype = 'p' AND v0 = 'user' AND v2 IN ('complaint', 'claim', 'case', 'measure', 'investigation')
   AND v3 IN ('list', 'act');
-UPDATE casbin_rule SET v2 = 'investigation' WHERE ptype = 'p' AND v2 = 'handoff' AND v3 = 'create';
 
 -- +goose Down
-UPDATE casbin_rule SET v2 = 'handoff' WHERE ptype = 'p' AND v2 = 'investigation' AND v3 = 'create';
 INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4)
 SELECT 'p', 'user', '*', kind, act, '*'
 FROM unnest(ARRAY['complaint', 'claim', 'case', 'measure', 'investigation']) AS kind,

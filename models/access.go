@@ -73,9 +73,9 @@ func (p *Policy) Reads(u *User) []Access {
 const elsewhere = "\x00elsewhere"
 
 // Scope is where the policy lets the relation take the action on the object kind, read from the
-// same enforcer that decides a single record (Allowed), so the two always agree: for the states
-// and jurisdictions the rules name, and for any other ("*"). Jurisdiction patterns in "g" lines
-// other than "*" are not expanded. Scopes are cached until the rules change.
+// same rules that decide a single record (Allowed), so the two always agree: for the states and
+// jurisdictions the rules name, and for any other ("*"). ("g" lines hold in one jurisdiction or
+// in all: Rule.Validate refuses other patterns.) Scopes are cached until the rules change.
 func (p *Policy) Scope(relation, obj, act string) Scope {
 	key := relation + "\x00" + obj + "\x00" + act
 	p.mu.Lock()
@@ -95,7 +95,12 @@ func (p *Policy) Scope(relation, obj, act string) Scope {
 }
 
 func (p *Policy) scope(relation, obj, act string) Scope {
-	allowed := func(dom, state string) bool { return p.Allowed([]string{relation}, dom, obj, act, state) }
+	// Straight from the rules, past the decision cache: a decision cached from the rules before
+	// a reload must not become a scope kept after it.
+	allowed := func(dom, state string) bool {
+		ok, err := p.enforcer.SyncedEnforcer.Enforce(relation, dom, obj, act, state)
+		return err == nil && ok
+	}
 	if allowed(elsewhere, elsewhere) {
 		return Scope{{"*", "*"}}
 	}
@@ -172,6 +177,9 @@ func (a *sqlArgs) pgx(v any) string  { *a = append(*a, v); return fmt.Sprintf("$
 
 // sql is the scope as a condition on a record's status and jurisdiction columns.
 func (s Scope) sql(alias string, arg func(any) string) string {
+	if s.covers(elsewhere, elsewhere) {
+		return "TRUE"
+	}
 	var ors []string
 	for _, c := range s {
 		var ands []string
@@ -180,9 +188,6 @@ func (s Scope) sql(alias string, arg func(any) string) string {
 		}
 		if c.Jurisdiction != "*" {
 			ands = append(ands, alias+"jurisdiction = "+arg(c.Jurisdiction))
-		}
-		if len(ands) == 0 {
-			return "TRUE"
 		}
 		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
 	}

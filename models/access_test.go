@@ -59,3 +59,16 @@ func TestScopeAgreesWithEachDecision(t *testing.T) {
 		t.Errorf("an inheriting relation reads %v", got)
 	}
 }
+
+// A "g" line holds in one jurisdiction or in all, never in a pattern of them.
+func TestRulesGiveRulesInAJurisdictionOrAll(t *testing.T) {
+	for _, c := range []struct {
+		dom  string
+		want bool
+	}{{"*", true}, {"330106", true}, {"3301*", false}} {
+		err := models.Rule{PType: "g", Values: []string{"platform_operator", "claimant", c.dom}}.Validate()
+		if (err == nil) != c.want {
+			t.Errorf("g line in %q: %v", c.dom, err)
+		}
+	}
+}

@@ -27,7 +27,11 @@ func (DeadlineJob) Kind() string { return "workflow_deadline" }
 // deadline is from the portal's (now; the same instant unless a test set the portal's clock
 // elsewhere). A job is unique by its arguments while it waits, runs or after it ran (River's
 // ByArgs states: every state but cancelled and discarded), so a deadline set again at the same
-// instant on a new version (a measure's proof rejected) is a new job.
+// instant on a new version (a measure's proof rejected) is a new job. Its unique key is this
+// portal's own (the SHA-256 of "workflow_deadline:" and the arguments), not the one River's
+// client would compute: every deadline job is written here, so they only need to agree among
+// themselves. Jobs are written as River's client writes them by default: priority 1, 25
+// attempts, the default queue.
 func deadlineJobsSQL(q *strings.Builder, args []any, kind, id string, deadlines Deadlines, version int, now time.Time) ([]any, error) {
 	if len(deadlines) == 0 {
 		return args, nil

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,6 +133,11 @@ func (r Rule) Validate() error {
 		if v == "" || len(v) > 100 {
 			return Invalid(FieldError{Field: fmt.Sprintf("rule[%d]", i), Rule: "between", Param: "1-100"})
 		}
+	}
+	// A role or relation is given another's rules in one jurisdiction or in all ("*"), never in
+	// a pattern of them: lists and search read the policy by jurisdiction (Policy.Scope).
+	if r.PType == "g" && r.Values[2] != "*" && strings.Contains(r.Values[2], "*") {
+		return Invalid(FieldError{Field: "rule[2]", Rule: "jurisdiction_or_all"})
 	}
 	return nil
 }

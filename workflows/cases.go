@@ -254,6 +254,17 @@ func fillCase(s *Step, in models.NewCase) error {
 	return nil
 }
 
+// maxClaimRunes is the longest claim a case holds (models.NewCase).
+const maxClaimRunes = 10000
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
 // toArbitration is the complaint action that carries an unresolved or refused complaint to
 // arbitration in one step: the case is filed (as the complainant files one) in the same
 // transaction, and the two are linked both ways.
@@ -262,10 +273,14 @@ func toArbitration(s *Step) error {
 	p := s.Payload.(*toArbitrationPayload)
 	claim := p.Claim
 	if claim == "" {
-		claim = comp.Request + "\n\n" + comp.Description
+		// The complaint's own words, as much as a claim holds: the case links the complaint.
+		claim = truncate(comp.Request+"\n\n"+comp.Description, maxClaimRunes)
 	}
 	in := models.NewCase{RespondentID: comp.RespondentID, ComplaintID: &comp.ID, Amount: comp.Amount,
 		Currency: comp.Currency, Claim: claim, Agreement: p.Agreement}
+	if err := in.Validate(); err != nil { // before anything is written
+		return err
+	}
 	id := models.NewID()
 	s.Set("case_id", id)
 	s.InTransaction(func(st *models.Store) error {

@@ -250,6 +250,10 @@ func (e *Engine) fileWith(ctx context.Context, u *models.User, wf *Workflow, pay
 	if err := effect(step); err != nil {
 		return nil, err
 	}
+	if len(t.Fields) > 0 || len(step.inTx) > 0 {
+		// A filing's effect fills the new record itself and adds nothing to the transaction.
+		return nil, fmt.Errorf("workflows: the %s filing sets columns or adds work, which a filing does not write", wf.Kind)
+	}
 	st := rec.State()
 	st.Status, st.Version, st.Deadlines = f.To, 1, t.Deadlines
 	relation := f.By
