@@ -72,3 +72,32 @@ func TestRulesGiveRulesInAJurisdictionOrAll(t *testing.T) {
 		}
 	}
 }
+
+// How a user stands to a record follows from the record's columns and the user's roles alone.
+func TestRelationsOfAComplaint(t *testing.T) {
+	shop, mall, here := "shop", "mall", "330106"
+	c := &models.Complaint{ComplainantID: "u1", RespondentID: shop, PlatformID: &mall}
+	c.Jurisdiction = here
+	for _, tc := range []struct {
+		name string
+		u    *models.User
+		want []string
+	}{
+		{"the complainant", &models.User{ID: "u1", Roles: models.Roles{"consumer"}}, []string{"complainant"}},
+		{"another consumer", &models.User{ID: "u2", Roles: models.Roles{"consumer"}}, nil},
+		{"the respondent's merchant", &models.User{ID: "m", Roles: models.Roles{"merchant"}, PartyID: &shop}, []string{"respondent"}},
+		{"the respondent's party, not as a merchant", &models.User{ID: "p", Roles: models.Roles{"platform"}, PartyID: &shop}, nil},
+		{"the platform's operator", &models.User{ID: "o", Roles: models.Roles{"platform"}, PartyID: &mall}, []string{"platform_operator"}},
+		{"an inspector of the district", &models.User{ID: "i", Roles: models.Roles{"inspector"}, Jurisdiction: &here}, []string{"jurisdiction_inspector"}},
+		{"an administrator", &models.User{ID: "a", Roles: models.Roles{"admin"}}, []string{"administrator"}},
+		{"the public", nil, nil},
+	} {
+		if got := models.RelationsOf("complaint", c, tc.u); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	c.PlatformID = nil
+	if got := models.RelationsOf("complaint", c, &models.User{ID: "o", Roles: models.Roles{"platform"}, PartyID: &mall}); got != nil {
+		t.Errorf("a complaint on no platform: %v", got)
+	}
+}

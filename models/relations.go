@@ -109,10 +109,11 @@ func (r Relation) Term(value string) string {
 
 // RelationsOf lists how u stands to row, a record (pointer to its model) of the object kind.
 func RelationsOf(object string, row any, u *User) []string {
+	columns := columnsOf(row)
 	var out []string
 	for _, r := range Relations[object] {
 		v, ok := r.heldBy(u)
-		if ok && (r.Holder == HeldByRole || columnValue(row, r.Column) == v) {
+		if ok && (r.Holder == HeldByRole || columns(r.Column) == v) {
 			out = append(out, r.Name)
 		}
 	}
@@ -121,28 +122,31 @@ func RelationsOf(object string, row any, u *User) []string {
 
 var schemas sync.Map
 
-// columnValue reads a column of a model's row as text ("" for NULL), through GORM's schema of
-// the model: the same column names the SQL uses.
-func columnValue(row any, column string) string {
+// columnsOf reads the columns of a model's row as text ("" for NULL or no such column), through
+// GORM's schema of the model: the same column names the SQL uses.
+func columnsOf(row any) func(column string) string {
 	s, err := schema.Parse(row, &schemas, schema.NamingStrategy{})
 	if err != nil {
+		return func(string) string { return "" }
+	}
+	value := reflect.Indirect(reflect.ValueOf(row))
+	return func(column string) string {
+		f := s.LookUpField(column)
+		if f == nil {
+			return ""
+		}
+		v, zero := f.ValueOf(context.Background(), value)
+		if zero {
+			return ""
+		}
+		switch v := v.(type) {
+		case string:
+			return v
+		case *string:
+			return *v
+		}
 		return ""
 	}
-	f := s.LookUpField(column)
-	if f == nil {
-		return ""
-	}
-	v, zero := f.ValueOf(context.Background(), reflect.Indirect(reflect.ValueOf(row)))
-	if zero {
-		return ""
-	}
-	switch v := v.(type) {
-	case string:
-		return v
-	case *string:
-		return *v
-	}
-	return ""
 }
 
 // accessTermsSQL is the SQL array of the access terms a record of the object kind carries (one
@@ -170,11 +174,11 @@ func RecipientOf(object, relation string, row any) Recipient {
 		}
 		switch r.Holder {
 		case HeldByUser:
-			return Recipient{Type: "user", ID: columnValue(row, r.Column)}
+			return Recipient{Type: "user", ID: columnsOf(row)(r.Column)}
 		case HeldByParty:
-			return Recipient{Type: "party", ID: columnValue(row, r.Column)}
+			return Recipient{Type: "party", ID: columnsOf(row)(r.Column)}
 		case HeldByJurisdiction:
-			return Recipient{Type: "jurisdiction", ID: columnValue(row, r.Column)}
+			return Recipient{Type: "jurisdiction", ID: columnsOf(row)(r.Column)}
 		default:
 			return Recipient{Type: "role", ID: r.Roles[0]}
 		}
