@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// Testdata is the path of a file or folder in the shared real data (../shared/testdata beside
-// the repository): PORTAL_TESTDATA when set, else the first shared/testdata found walking up
-// from the test's folder. Missing data fails the test: tests on real data must not vanish.
+// Testdata is the path of a file or folder in the real data the repository carries
+// (testdata/ at its root, see its README): PORTAL_TESTDATA when set, else the testdata folder
+// beside the go.mod found walking up from the test's folder. Missing data fails the test: tests
+// on real data must not vanish.
 func Testdata(tb testing.TB, parts ...string) string {
 	tb.Helper()
 	root := os.Getenv("PORTAL_TESTDATA")
@@ -18,17 +19,20 @@ func Testdata(tb testing.TB, parts ...string) string {
 			tb.Fatal(err)
 		}
 		for {
-			candidate := filepath.Join(dir, "shared", "testdata")
-			if st, err := os.Stat(candidate); err == nil && st.IsDir() {
-				root = candidate
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				root = filepath.Join(dir, "testdata")
 				break
 			}
 			parent := filepath.Dir(dir)
 			if parent == dir {
-				tb.Fatal("the shared test data (shared/testdata beside the repository) is not found: set PORTAL_TESTDATA")
+				tb.Fatal("no go.mod above the test's folder: set PORTAL_TESTDATA to the real data's folder")
 			}
 			dir = parent
 		}
 	}
-	return filepath.Join(append([]string{root}, parts...)...)
+	path := filepath.Join(append([]string{root}, parts...)...)
+	if _, err := os.Stat(path); err != nil {
+		tb.Fatalf("the real data %s is not there (testdata/README.md): %v", path, err)
+	}
+	return path
 }
