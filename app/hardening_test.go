@@ -361,3 +361,18 @@ func TestInspectorDecisionConfirmsAProposal(t *testing.T) {
 		t.Fatalf("the decision is not public: %v", items)
 	}
 }
+
+// Every page names its icon, and the icon is there: a browser asks for nothing that answers 404.
+func TestPagesNameAnIconThatExists(t *testing.T) {
+	ts := startServer(t, nil)
+	for _, path := range []string{"/", "/signin", "/alerts"} {
+		page := ts.do(t, "GET", path, "", nil, "Accept", "text/html")
+		if page.Status != 200 || !strings.Contains(string(page.Body), `<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">`) {
+			t.Fatalf("%s: %d, names no icon", path, page.Status)
+		}
+	}
+	icon := ts.do(t, "GET", "/static/favicon.svg", "", nil)
+	if icon.Status != 200 || !strings.HasPrefix(icon.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(string(icon.Body), "<svg") {
+		t.Fatalf("the icon: %d %q", icon.Status, icon.Header.Get("Content-Type"))
+	}
+}
