@@ -201,6 +201,12 @@ func TestSearchFindsWhatEachCallerMayOpen(t *testing.T) {
 		t.Fatalf("raise alert: %d %s", private.Status, private.Body)
 	}
 	privateAlert := private.json(t)["id"].(string)
+	public := ts.do(t, "POST", "/api/v1/alerts", ts.token(t, "inspector"), map[string]any{"title": "Power bank overheats while charging",
+		"level": "high", "hazards": []string{"fire"}, "description": "Recall of a power bank sold online.", "public": true})
+	if public.Status != 201 {
+		t.Fatalf("raise a public alert: %d %s", public.Status, public.Body)
+	}
+	powerBank := public.json(t)["id"].(string)
 	ruling := publishRuling(t, ts, consumer, "本人王小明购买的充电宝鼓包，请求退款。",
 		"申请人王小明提交的检测报告证明产品存在缺陷，联系电话 13812345678。")
 	ts.indexed(t, 60*time.Second)
@@ -221,6 +227,13 @@ func TestSearchFindsWhatEachCallerMayOpen(t *testing.T) {
 		}
 	})
 
+	t.Run("one typo in a four-letter word", func(t *testing.T) {
+		a := ts.searchFor(t, "", "powr bank")
+		if !a.has("alert", powerBank) {
+			t.Errorf("powr bank does not find the public alert titled power bank: %+v", a.Hits)
+		}
+	})
+
 	t.Run("English with a typo", func(t *testing.T) {
 		a := ts.searchFor(t, "", "Montesori baby toy")
 		if len(a.Hits) == 0 || !strings.Contains(a.Hits[0].Title, "Montessori") || a.Hits[0].Type != "alert" {
@@ -233,7 +246,7 @@ func TestSearchFindsWhatEachCallerMayOpen(t *testing.T) {
 
 	t.Run("facets count the hits by type", func(t *testing.T) {
 		a := ts.searchFor(t, ts.token(t, "admin"), "", "limit", "50")
-		want := map[string]int{"complaint": 2, "claim": 1, "case": 1, "ruling": 1, "alert": 9}
+		want := map[string]int{"complaint": 2, "claim": 1, "case": 1, "ruling": 1, "alert": 10}
 		for typ, n := range want {
 			if a.Facets["type"][typ] != n {
 				t.Errorf("facet type=%s: %d, want %d (%v)", typ, a.Facets["type"][typ], n, a.Facets["type"])
@@ -243,7 +256,7 @@ func TestSearchFindsWhatEachCallerMayOpen(t *testing.T) {
 			t.Errorf("facets: %v", a.Facets)
 		}
 		c := ts.searchFor(t, consumer, "")
-		if c.Facets["type"]["complaint"] != 1 || c.Facets["type"]["alert"] != 8 {
+		if c.Facets["type"]["complaint"] != 1 || c.Facets["type"]["alert"] != 9 {
 			t.Errorf("a consumer's facets count what others may see: %v", c.Facets["type"])
 		}
 	})

@@ -92,8 +92,9 @@ func settings() *meilisearch.Settings {
 		RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness", "date:desc"},
 		Synonyms:     Synonyms(),
 		TypoTolerance: &meilisearch.TypoTolerance{
-			Enabled:             true,
-			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
+			Enabled: true,
+			// One typo from four letters ("powr bank"), two from nine.
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 4, TwoTypos: 9},
 			// Numbers, GTINs and order references match exactly or not at all.
 			DisableOnAttributes: []string{"number"},
 			DisableOnWords:      []string{},
