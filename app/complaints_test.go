@@ -359,3 +359,19 @@ func TestComplaintTimeoutAppliesOnceWithTwoServers(t *testing.T) {
 		}
 	}
 }
+
+// A record page shows a fixed choice in words, never its value: the offer's remedy reads 退款
+// (Refund), not "refund"; free text stays as written.
+func TestRecordPageShowsChoicesInWords(t *testing.T) {
+	ts := startServer(t, nil)
+	consumer, merchant := ts.token(t, "consumer"), ts.token(t, "merchant")
+	id := fileComplaint(t, ts, consumer)
+	act(t, ts, merchant, id, "respond", map[string]any{"remedy": "refund", "amount": "129.90", "message": "同意全额退款"}, 200)
+	for lang, want := range map[string]string{"zh-CN": "<dd>退款</dd>", "en": "<dd>Refund</dd>"} {
+		page := ts.do(t, "GET", "/complaints/"+id, consumer, nil, "Accept", "text/html", "Accept-Language", lang)
+		body := string(page.Body)
+		if page.Status != 200 || !strings.Contains(body, want) || strings.Contains(body, "<dd>refund</dd>") || !strings.Contains(body, "<dd>同意全额退款</dd>") {
+			t.Errorf("%s: %d, the remedy is not in words (%s)", lang, page.Status, want)
+		}
+	}
+}

@@ -56,6 +56,19 @@ func (t *Translator) T(lang, id string, data map[string]any) string {
 // Lang is the template function {{t .Lang "id"}}.
 func (t *Translator) templateFunc(lang, id string) string { return t.T(lang, id, nil) }
 
+// value is the template function {{value .Lang v}} for a value shown on a page: its catalog
+// text when v is a catalog id, the option's words when v is one of an enum's values
+// ("refund" is "option.refund"), else v itself (free text, a number).
+func (t *Translator) value(lang, v string) string {
+	if s := t.T(lang, v, nil); s != v {
+		return s
+	}
+	if s := t.T(lang, "option."+v, nil); s != "option."+v {
+		return s
+	}
+	return v
+}
+
 // language picks the reply language: the language cookie (the switch on every page) first,
 // then Accept-Language, then Simplified Chinese.
 func (s *Server) language(c *fiber.Ctx) error {

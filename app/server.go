@@ -129,6 +129,7 @@ func (s *Server) buildApp() error {
 	}
 	engine := html.NewFileSystem(http.FS(tpl), ".html")
 	engine.AddFunc("t", s.tr.templateFunc)
+	engine.AddFunc("value", s.tr.value)
 	engine.AddFunc("dict", dict)
 	engine.AddFunc("list", func(v ...string) []string { return v })
 	engine.AddFunc("local", handlers.LocalTime)
