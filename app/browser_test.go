@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,5 +282,36 @@ func TestBrowserPhoneLayout(t *testing.T) {
 	if got.SigninRight > float64(got.InnerWidth) || got.NavRight > float64(got.InnerWidth) {
 		t.Errorf("the header sticks out of the %d px screen: sign-in link ends at %.0f px, navigation at %.0f px",
 			got.InnerWidth, got.SigninRight, got.NavRight)
+	}
+}
+
+// axeSource is axe-core, which scripts/test.sh fetches for the tests (PORTAL_TEST_AXE).
+var axeSource = sync.OnceValues(func() (string, error) {
+	path := os.Getenv("PORTAL_TEST_AXE")
+	if path == "" {
+		return "", errors.New("axe-core is needed for the page tests: run them with make test, or point PORTAL_TEST_AXE at axe.min.js")
+	}
+	b, err := os.ReadFile(path)
+	return string(b), err
+})
+
+// expectAccessible runs axe-core on the page the browser shows and fails the test on every
+// WCAG 2.1 A or AA violation, naming the rule and the first elements that break it.
+func (b *browser) expectAccessible(what string) {
+	b.t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	// Evaluated through DevTools, which the pages' Content-Security-Policy (no scripts) does not bind.
+	if !get(b, "loading axe-core on "+what, chromedp.Evaluate[bool](src+";typeof axe === 'object'")) {
+		b.t.Fatalf("axe-core did not load on %s", what)
+	}
+	violations := get(b, "checking "+what+" with axe-core", chromedp.Evaluate[[]string](`axe.run(document, {
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"],
+	}).then(r => r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — " +
+		v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`, chromedp.EvalAwaitPromise))
+	for _, v := range violations {
+		b.t.Errorf("%s: WCAG violation %s", what, v)
 	}
 }

@@ -45,6 +45,22 @@ started="$PORTAL_STACK_STARTED"
 
 export PORTAL_TEST_CHROMIUM="$CHROMIUM"
 
+# axe-core checks each page the browser tests open against WCAG 2.1 A and AA. From npm, for the
+# tests only (never in the binary), pinned by version and by the SHA-256 of the file we vetted.
+AXE_PKG=axe-core@4.14.1
+AXE_SHA256=29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+AXE_JS="$PORTAL_DATA_DIR/axe/node_modules/axe-core/axe.min.js"
+if [[ ! -f "$AXE_JS" ]]; then
+	echo "test: fetching $AXE_PKG from npm (first time only)" >&2
+	mkdir -p "$PORTAL_DATA_DIR/axe"
+	npm install --prefix "$PORTAL_DATA_DIR/axe" --ignore-scripts --no-audit --no-fund --loglevel=error "$AXE_PKG" >&2
+fi
+if [[ "$(sha256sum -- "$AXE_JS" | cut -d' ' -f1)" != "$AXE_SHA256" ]]; then
+	echo "test: SHA-256 mismatch for $AXE_JS: refusing to use it (delete $PORTAL_DATA_DIR/axe to fetch it again)" >&2
+	exit 1
+fi
+export PORTAL_TEST_AXE="$(realpath -- "$AXE_JS")"
+
 # go test stays in the foreground: a Ctrl-C reaches it directly, so it can print what failed.
 set +e
 go test -race -count=1 -timeout 20m ./... "$@"
