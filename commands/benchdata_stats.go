@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hzcbec/portal/app"
-	"github.com/hzcbec/portal/migrations"
 	"github.com/hzcbec/portal/models"
 	"github.com/hzcbec/portal/workflows"
 )
@@ -31,20 +30,11 @@ func benchDataStats(ctx context.Context, cfg app.Config, args []string, w io.Wri
 	if *complaints < 0 || *inspections < 0 {
 		return errors.New("--complaints and --inspections must not be negative")
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set: point it at a migrated database made for benchmarks")
-	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, nil)
+	store, err := openBenchStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	db := app.SQLDB(store)
-	err = migrations.Check(ctx, db)
-	db.Close()
-	if err != nil {
-		return err
-	}
 	started := time.Now()
 	res, err := store.FillStatsBench(ctx, models.StatsBenchOptions{Complaints: *complaints, Inspections: *inspections})
 	if err != nil {

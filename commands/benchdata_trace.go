@@ -13,7 +13,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/hzcbec/portal/app"
-	"github.com/hzcbec/portal/migrations"
 	"github.com/hzcbec/portal/models"
 )
 
@@ -31,20 +30,11 @@ func benchDataTrace(ctx context.Context, cfg app.Config, args []string, w io.Wri
 	if *events < 0 {
 		return errors.New("--events must not be negative")
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set: point it at a migrated database made for benchmarks")
-	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, nil)
+	store, err := openBenchStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	db := app.SQLDB(store)
-	err = migrations.Check(ctx, db)
-	db.Close()
-	if err != nil {
-		return err
-	}
 	bar := progressbar.NewOptions64(int64(models.TraceBenchRows(*events)), progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("copying rows"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
 		progressbar.OptionSetItsString("rows"), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200*time.Millisecond),

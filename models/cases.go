@@ -100,11 +100,6 @@ func (s *Store) HasObjected(ctx context.Context, caseID, relation, arbitratorID 
 	return objected, err
 }
 
-// CaseByID loads one case.
-func (s *Store) CaseByID(ctx context.Context, id string) (*ArbitrationCase, error) {
-	return byID[ArbitrationCase](ctx, s.db, id)
-}
-
 // Ruling is a published award as the public sees it: anonymised, without the consumer's name
 // or contact details.
 type Ruling struct {

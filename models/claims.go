@@ -136,11 +136,6 @@ func (s *Store) fileClaim(ctx context.Context, f Filing, c *Claim) error {
 	return err
 }
 
-// ClaimByID loads one claim.
-func (s *Store) ClaimByID(ctx context.Context, id string) (*Claim, error) {
-	return byID[Claim](ctx, s.db, id)
-}
-
 // LinkClaimComplaint records the complaint an escalated claim opened.
 func (s *Store) LinkClaimComplaint(ctx context.Context, claimID, complaintID string) error {
 	res := s.db.WithContext(ctx).Table("claims").Where("id = ?", claimID).

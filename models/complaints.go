@@ -114,8 +114,3 @@ func (s *Store) fileComplaint(ctx context.Context, f Filing, c *Complaint) error
 	}
 	return s.fileStep(ctx, query, args, c)
 }
-
-// ComplaintByID loads one complaint.
-func (s *Store) ComplaintByID(ctx context.Context, id string) (*Complaint, error) {
-	return byID[Complaint](ctx, s.db, id)
-}

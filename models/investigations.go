@@ -92,11 +92,6 @@ func (s *Store) AddHandoff(ctx context.Context, actor Actor, investigationID, fr
 		map[string]any{"jurisdiction": from}, map[string]any{"jurisdiction": to, "reason": reason})
 }
 
-// InvestigationByID loads one investigation.
-func (s *Store) InvestigationByID(ctx context.Context, id string) (*Investigation, error) {
-	return byID[Investigation](ctx, s.db, id)
-}
-
 // Handoffs lists an investigation's hand-offs, oldest first.
 func (s *Store) Handoffs(ctx context.Context, investigationID string) ([]Handoff, error) {
 	var out []Handoff

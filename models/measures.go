@@ -111,11 +111,6 @@ func (s *Store) fileMeasure(ctx context.Context, f Filing, m *Measure) error {
 	return err
 }
 
-// MeasureByID loads one measure.
-func (s *Store) MeasureByID(ctx context.Context, id string) (*Measure, error) {
-	return byID[Measure](ctx, s.db, id)
-}
-
 // Delist marks a listing delisted (inside the transaction of the measure complied with).
 func (s *Store) Delist(ctx context.Context, actor Actor, listingID, measureID string) error {
 	tx := s.db.WithContext(ctx)

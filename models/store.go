@@ -91,14 +91,22 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 // byID loads the row of T with this id; none is ENOTFOUND (GORM's Find does not say so itself).
 func byID[T any](ctx context.Context, db *gorm.DB, id string) (*T, error) {
 	var row T
-	res := db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&row)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return nil, Errorf(ENOTFOUND, "not_found")
+	if err := loadByID(ctx, db, &row, id); err != nil {
+		return nil, err
 	}
 	return &row, nil
+}
+
+// loadByID reads the row with this id into row, a pointer to its model; none is ENOTFOUND.
+func loadByID(ctx context.Context, db *gorm.DB, row any, id string) error {
+	res := db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(row)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(ENOTFOUND, "not_found")
+	}
+	return nil
 }
 
 // newID returns a new opaque, time-ordered id.

@@ -27,14 +27,7 @@ func (i *Investigation) SetRecordID(id string)   { i.ID = id }
 
 // LoadRecord reads the record with the id into row, a pointer to its model; ENOTFOUND if none.
 func (s *Store) LoadRecord(ctx context.Context, row WorkflowRecord, id string) error {
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(row)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return Errorf(ENOTFOUND, "not_found")
-	}
-	return nil
+	return loadByID(ctx, s.db, row, id)
 }
 
 // ListReadable pages through the records of a workflow kind that the access reads, newest

@@ -454,15 +454,6 @@ func (w *DeadlineWorker) Work(ctx context.Context, job *river.Job[DeadlineArgs])
 	return w.engine.Timeout(ctx, a.Workflow, a.RecordID, a.Deadline, a.Due)
 }
 
-// Readable is what the user may read of a kind, as the live policy says now.
-func (e *Engine) Readable(u *models.User, kind string) models.Access {
-	wf, ok := e.flows[kind]
-	if !ok {
-		return models.Access{}
-	}
-	return e.policy.Readable(wf.Object, u)
-}
-
 // List pages through the records of a kind the user may read, in one status or all: the
 // records Open would show them, read with the policy's answer as SQL.
 func List[T any, P interface {
