@@ -14,6 +14,15 @@ type DemoAccount struct {
 	Role, Email string
 }
 
+// DemoAccounts are the accounts of the demo: one per role (Seed) and those the story adds.
+func DemoAccounts() []DemoAccount {
+	return []DemoAccount{
+		{models.RoleConsumer, demoConsumer}, {models.RoleConsumer, demoConsumer2}, {models.RoleConsumer, demoConsumer3},
+		{models.RoleMerchant, demoMerchant}, {models.RoleMerchant, demoMerchant2}, {models.RolePlatform, "platform@demo.portal"},
+		{models.RoleInspector, demoInspector}, {models.RoleArbitrator, demoArbitrator}, {models.RoleAdmin, demoAdmin},
+	}
+}
+
 // Seed loads the demo data: two parties and one account per role. Running it again changes nothing.
 func Seed(ctx context.Context, store *models.Store) ([]DemoAccount, error) {
 	xihu := "330106"

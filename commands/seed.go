@@ -8,19 +8,25 @@ import (
 	"github.com/hzcbec/portal/app"
 )
 
-// seed is `portal seed`: the demo data, idempotent, and the demo accounts printed.
+// seed is `portal seed`: the demo accounts and the demo story (idempotent), the accounts printed.
+// The story reads the real data of the repository's testdata folder (PORTAL_TESTDATA elsewhere).
 func seed(ctx context.Context, cfg app.Config) error {
-	store, err := openStore(ctx, cfg)
+	data := os.Getenv("PORTAL_TESTDATA")
+	if data == "" {
+		data = "testdata"
+	}
+	sum, err := app.SeedDemo(ctx, cfg, data)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	accounts, err := app.Seed(ctx, store)
-	if err != nil {
-		return err
+	if sum.Loaded {
+		fmt.Printf("Demo story loaded in %.1f s: %d public alerts from real recalls, %d complaints, claims, cases and measures.\n",
+			sum.Took.Seconds(), sum.Alerts, sum.Records)
+	} else {
+		fmt.Println("Demo story already loaded: nothing changed.")
 	}
 	fmt.Println("Demo accounts (password for all: " + app.DemoPassword + "):")
-	for _, a := range accounts {
+	for _, a := range app.DemoAccounts() {
 		fmt.Printf("  %-11s %s\n", a.Role, a.Email)
 	}
 	fmt.Fprintln(os.Stderr, "WARNING: these demo accounts, an administrator among them, have a published password. "+
