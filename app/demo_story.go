@@ -263,7 +263,7 @@ func (d *demo) complaints(c demoChain) {
 func (d *demo) claims() {
 	claim := func(as, kind, amount, reason string, deliveredDaysAgo int) string {
 		return d.file("claims", as, map[string]any{"respondent_id": "demo-merchant", "type": kind, "no_reason": kind == "return",
-			"order_ref": fmt.Sprintf("DM-%s-%03d", d.clock.Now().Format("20060102"), d.records+1),
+			"order_ref":    fmt.Sprintf("DM-%s-%03d", d.clock.Now().Format("20060102"), d.records+1),
 			"delivered_at": when(d.clock.Now().AddDate(0, 0, -deliveredDaysAgo)), "amount": amount, "currency": "CNY", "reason": reason})
 	}
 	d.day(15, 10)
@@ -332,7 +332,7 @@ func (d *demo) cases() {
 
 	d.day(50, 10)
 	heard := d.file("cases", demoConsumer3, map[string]any{"respondent_id": "demo-merchant", "amount": "2400.00", "currency": "CNY",
-		"claim": "Refund of a laptop delivered with a cracked screen, and the return postage.",
+		"claim":     "Refund of a laptop delivered with a cracked screen, and the return postage.",
 		"agreement": "Platform terms of use, clause 12: disputes go to online arbitration in Hangzhou."})
 	d.clock.Set(d.clock.Now().Add(24 * time.Hour))
 	d.act("cases", heard, "accept", demoArbitrator, nil)
@@ -342,7 +342,7 @@ func (d *demo) cases() {
 
 	d.recent(10)
 	d.file("cases", demoConsumer2, map[string]any{"respondent_id": "demo-merchant", "amount": "680.00", "currency": "CNY",
-		"claim": "退还香水货款 680 元：收到的香水与宣传的批次不符，疑似假货。",
+		"claim":     "退还香水货款 680 元：收到的香水与宣传的批次不符，疑似假货。",
 		"agreement": "平台用户协议第 12 条：争议提交在线仲裁。"})
 }
 
