@@ -20,6 +20,7 @@ type Config struct {
 	MeiliURL      string                   // MEILI_URL
 	MeiliKey      string                   // MEILI_MASTER_KEY
 	SearchIndex   string                   // PORTAL_SEARCH_INDEX: the Meilisearch index, "portal" by default
+	SearchWarmUp  bool                     // PORTAL_SEARCH_WARM_UP (0: off): warm the index at start (search.Client.WarmUp)
 	Deadlines     map[string]time.Duration // PORTAL_DEADLINES
 	AdminEmail    string                   // PORTAL_ADMIN_EMAIL
 	AdminPassword string                   // PORTAL_ADMIN_PASSWORD
@@ -52,6 +53,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MeiliURL:            getenv("MEILI_URL"),
 		MeiliKey:            getenv("MEILI_MASTER_KEY"),
 		SearchIndex:         getenv("PORTAL_SEARCH_INDEX"),
+		SearchWarmUp:        getenv("PORTAL_SEARCH_WARM_UP") != "0",
 		AdminEmail:          getenv("PORTAL_ADMIN_EMAIL"),
 		AdminPassword:       getenv("PORTAL_ADMIN_PASSWORD"),
 		AuditKey:            getenv("PORTAL_AUDIT_KEY"),

@@ -124,6 +124,17 @@ func TestDemoStoryTellsTheProduct(t *testing.T) {
 		t.Errorf("search 充电宝: degraded %v, hits by type %v", res["degraded"], types)
 	}
 
+	// The home page tells each role where to start, with links it may follow.
+	for role, first := range map[string]string{"public": "/alerts", "consumer": "/complaints", "merchant": "/complaints",
+		"platform": "/complaints", "inspector": "/listings", "arbitrator": "/cases", "admin": "/negative-list"} {
+		page := string(ts.do(t, "GET", "/", ts.token(t, role), nil, "Accept-Language", "en").Body)
+		_, start, ok := strings.Cut(page, `class="start-here"`)
+		if !ok || !strings.HasPrefix(strings.TrimSpace(start[strings.Index(start, ">")+1:]), "Start here:") ||
+			!strings.Contains(start, `href="`+first+`"`) {
+			t.Errorf("the home page of %s does not start at %s: %s", role, first, truncate([]byte(start)))
+		}
+	}
+
 	// Records in the states of their workflows.
 	for table, want := range map[string][]string{
 		"complaints": {"filed", "offered", "resolved", "in_review", "in_mediation", "paused", "refused", "unresolved", "withdrawn"},

@@ -494,3 +494,39 @@ func TestSearchOutageAndRecovery(t *testing.T) {
 		return !a.Degraded && a.has("complaint", second)
 	})
 }
+
+// A portal warms its search index at start (PORTAL_SEARCH_WARM_UP, on unless set to 0): one
+// document written, deleted and searched for, so the first user's write does not pay for the
+// index's first addition. The document never stays, and no search shows it.
+func TestTheSearchIndexWarmsAtStart(t *testing.T) {
+	ts := startServer(t, map[string]string{"PORTAL_SEARCH_WARM_UP": "1"})
+	index := ts.srv.Search().Index()
+	meili := func(path string) (int, map[string]any) {
+		req, _ := http.NewRequest("GET", os.Getenv("MEILI_URL")+path, nil)
+		req.Header.Set("Authorization", "Bearer "+os.Getenv("MEILI_MASTER_KEY"))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out
+	}
+	eventuallyWithin(t, 60*time.Second, func() bool {
+		_, tasks := meili("/tasks?indexUids=" + index + "&types=documentDeletion&statuses=succeeded")
+		results, _ := tasks["results"].([]any)
+		return len(results) > 0
+	}, "the warm-up document to be written and deleted")
+	_, added := meili("/tasks?indexUids=" + index + "&types=documentAdditionOrUpdate&statuses=succeeded")
+	if results, _ := added["results"].([]any); len(results) == 0 {
+		t.Fatalf("no document was added to warm the index: %v", added)
+	}
+	if status, doc := meili("/indexes/" + index + "/documents/portal-warm-up"); status != 404 {
+		t.Fatalf("the warm-up document stayed in the index: %d %v", status, doc)
+	}
+	res := ts.do(t, "GET", "/api/v1/search?q="+url.QueryEscape("充电宝外壳鼓包"), ts.token(t, "admin"), nil).json(t)
+	if hits := res["hits"].([]any); len(hits) != 0 || res["degraded"] != false {
+		t.Fatalf("a search after the warm-up: %v", res)
+	}
+}

@@ -84,6 +84,7 @@ func (s *Server) init(ctx context.Context) error {
 	if s.search, err = search.Open(s.cfg.MeiliURL, s.cfg.MeiliKey, s.cfg.SearchIndex, s.store); err != nil {
 		return err
 	}
+	s.search.WarmUp = s.cfg.SearchWarmUp
 	// The index's primary key and settings, with a deadline; a portal whose Meilisearch is away
 	// serves anyway (searching Postgres) and sets the index up when it answers (search.Run).
 	setupCtx, cancelSetup := context.WithTimeout(ctx, 10*time.Second)

@@ -48,6 +48,11 @@ func startServerAt(t testing.TB, env map[string]string, clk clock.Clock) *testSe
 	if env["PORTAL_DATA_DIR"] == "" {
 		env["PORTAL_DATA_DIR"] = t.TempDir() // evidence files of this server only
 	}
+	if env["PORTAL_SEARCH_WARM_UP"] == "" {
+		// Meilisearch works one task at a time for all indexes: a warm-up per test server
+		// (seconds on a new index) would hold up every other test's indexing.
+		env["PORTAL_SEARCH_WARM_UP"] = "0"
+	}
 	if env["PORTAL_AUDIT_KEY"] == "" {
 		env["PORTAL_AUDIT_KEY"] = testAuditKey // servers sharing a database sign its log with one key
 	}

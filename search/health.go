@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/meilisearch/meilisearch-go"
 )
 
 // probeInterval is how often Run checks Meilisearch.
@@ -15,6 +17,9 @@ const probeInterval = 2 * time.Second
 // after not answering (and once at start, for what an earlier process left), the jobs waiting for
 // a retry too. So the backlog drains by itself.
 func (c *Client) Run(ctx context.Context) {
+	if c.WarmUp {
+		c.warm(ctx)
+	}
 	down, resumed := false, false
 	for {
 		err := c.probe(ctx)
@@ -68,4 +73,34 @@ func (c *Client) probe(ctx context.Context) error {
 	}
 	c.markUp()
 	return nil
+}
+
+// warmID is the one document warm writes; its type is no record's, so no search shows it.
+const warmID = "portal-warm-up"
+
+// warm writes a document and deletes it again, then searches, in both languages, so that what
+// Meilisearch does on first use (an index's first additions take seconds, and so does the
+// Chinese segmenter's dictionary on a cold server) is done before the first user's write or
+// search waits for it. A Meilisearch that is away is not waited for.
+func (c *Client) warm(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, TaskTimeout)
+	defer cancel()
+	index := c.meili.Index(c.index)
+	doc := Document{ID: warmID, Type: "warm_up", Title: "充电宝外壳鼓包 power bank swelling", Access: []string{}}
+	task, err := index.AddDocuments(ctx, []Document{doc}, nil)
+	if err == nil {
+		err = c.wait(ctx, task, "warming up")
+	}
+	if err == nil {
+		task, err = index.DeleteDocument(ctx, warmID, nil)
+	}
+	if err == nil {
+		err = c.wait(ctx, task, "warming up")
+	}
+	if err == nil {
+		_, err = index.SearchRaw(ctx, doc.Title, &meilisearch.SearchRequest{Limit: 1})
+	}
+	if err != nil {
+		slog.Warn("meilisearch: warming up", "index", c.index, "err", err)
+	}
 }

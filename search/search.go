@@ -36,6 +36,9 @@ type Client struct {
 	meili meilisearch.ServiceManager
 	index string
 	store *models.Store
+	// WarmUp has Run write, delete and search one document first (warm), so that the first
+	// user's write is as quick as the rest.
+	WarmUp bool
 
 	mu sync.Mutex
 	// downSince is when Meilisearch stopped answering; zero while it answers.
