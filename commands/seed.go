@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/hzcbec/portal/app"
@@ -11,6 +12,8 @@ import (
 // seed is `portal seed`: the demo accounts and the demo story (idempotent), the accounts printed.
 // The story reads the real data of the repository's testdata folder (PORTAL_TESTDATA elsewhere).
 func seed(ctx context.Context, cfg app.Config) error {
+	// The story's requests go through the portal's request log; only what goes wrong is news here.
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	data := os.Getenv("PORTAL_TESTDATA")
 	if data == "" {
 		data = "testdata"
