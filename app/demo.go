@@ -40,9 +40,10 @@ type DemoSummary struct {
 
 // SeedDemo loads the demo story into the database cfg names, once: a database that has it is left
 // alone. The real data (recalls, GS1's EPCIS examples) is read from testdata, the repository's
-// folder of it. Statistics are built and the search index filled before it returns, so the
-// pages show the story at once.
-func SeedDemo(ctx context.Context, cfg Config, testdata string) (DemoSummary, error) {
+// folder of it; reviews, when not empty, is the zip of real shopping reviews (never shipped:
+// they state no licence), a few of whose complaints the story then files. Statistics are built
+// and the search index filled before it returns, so the pages show the story at once.
+func SeedDemo(ctx context.Context, cfg Config, testdata, reviews string) (DemoSummary, error) {
 	began := time.Now()
 	realNow := time.Now()
 	start := clock.StartOfDay(realNow.AddDate(0, 0, -demoDays)).Add(9 * time.Hour)
@@ -65,7 +66,7 @@ func SeedDemo(ctx context.Context, cfg Config, testdata string) (DemoSummary, er
 			"start from an empty data folder (make clean-data) or a new database")
 	}
 
-	d := &demo{ctx: ctx, srv: srv, clock: clk, start: start, realNow: realNow, tokens: map[string]string{}, data: testdata}
+	d := &demo{ctx: ctx, srv: srv, clock: clk, start: start, realNow: realNow, tokens: map[string]string{}, data: testdata, reviews: reviews}
 	alerts := d.importRecalls()
 	d.tell()
 	if d.err != nil {
@@ -91,7 +92,7 @@ type demo struct {
 	clock          *clock.Manual
 	start, realNow time.Time
 	tokens         map[string]string // by account e-mail
-	data           string
+	data, reviews  string
 	records        int
 	err            error
 }

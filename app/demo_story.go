@@ -37,6 +37,7 @@ func (d *demo) tell() {
 	d.inspections(chain)
 	d.negativeList()
 	d.complaints(chain)
+	d.reviewComplaints()
 	d.claims()
 	d.cases()
 }
@@ -256,6 +257,28 @@ func (d *demo) complaints(c demoChain) {
 	d.recent(20)
 	d.act("complaints", offered, "respond", demoMerchant, map[string]any{"remedy": "replace",
 		"message": "抱歉给您带来不便，我们将免费为您更换新杯盖，请确认收货地址。"})
+}
+
+// reviewComplaints files, when the real shopping reviews are at hand, the first few bad ones
+// about goods as complaints: real consumers' words, waiting for the merchant's answer.
+func (d *demo) reviewComplaints() {
+	if d.reviews == "" || d.err != nil {
+		return
+	}
+	reviews, err := ReadReviews(d.reviews, 3000)
+	if err != nil {
+		d.fail(fmt.Errorf("demo reviews (PORTAL_BENCH_REVIEWS): %w", err))
+		return
+	}
+	filed := 0
+	for _, r := range reviews {
+		if r.Label != "0" || len([]rune(r.Review)) < 20 || filed == 3 {
+			continue
+		}
+		d.recent(float64(60 - 10*filed))
+		d.complaint(demoConsumer3, reviewCategory(r), "199.00", r.Review, "退货退款", nil)
+		filed++
+	}
 }
 
 // claims after sale: approved by silence, refused and escalated, returned and refunded,

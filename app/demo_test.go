@@ -52,7 +52,7 @@ func TestDemoStoryTellsTheProduct(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	sum, err := app.SeedDemo(ctx, cfg, testdb.Testdata(t))
+	sum, err := app.SeedDemo(ctx, cfg, testdb.Testdata(t), os.Getenv("PORTAL_BENCH_REVIEWS"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestDemoStoryTellsTheProduct(t *testing.T) {
 	}
 
 	before := demoCounts(t, ts)
-	again, err := app.SeedDemo(ctx, cfg, testdb.Testdata(t))
+	again, err := app.SeedDemo(ctx, cfg, testdb.Testdata(t), os.Getenv("PORTAL_BENCH_REVIEWS"))
 	if err != nil || again.Loaded {
 		t.Fatalf("seeding again: %+v %v", again, err)
 	}

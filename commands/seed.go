@@ -18,7 +18,7 @@ func seed(ctx context.Context, cfg app.Config) error {
 	if data == "" {
 		data = "testdata"
 	}
-	sum, err := app.SeedDemo(ctx, cfg, data)
+	sum, err := app.SeedDemo(ctx, cfg, data, os.Getenv("PORTAL_BENCH_REVIEWS"))
 	if err != nil {
 		return err
 	}
