@@ -19,7 +19,7 @@ type metrics struct {
 	queries  *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(store *models.Store) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -33,7 +33,8 @@ func newMetrics() *metrics {
 			Buckets: []float64{0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64},
 		}, []string{"method", "route"}),
 	}
-	m.registry.MustRegister(m.requests, m.queries, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.registry.MustRegister(m.requests, m.queries, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newJobsCollector(store))
 	return m
 }
 

@@ -119,7 +119,7 @@ func (s *Server) init(ctx context.Context) error {
 		Settings: handlers.Settings{TokenTTL: s.cfg.TokenTTL, SessionTTL: s.cfg.SessionTTL, SecureCookies: s.cfg.SecureCookies},
 	}
 	s.handlers.OpenAPI = func() any { return openAPI(s.Routes()) }
-	s.metrics = newMetrics()
+	s.metrics = newMetrics(s.store)
 	return s.buildApp()
 }
 
@@ -195,6 +195,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	watchCtx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWatch()
 	go s.store.WatchPolicy(watchCtx, s.policy)
+	go s.watchJobs(watchCtx)
 	if err := s.jobs.Start(watchCtx); err != nil {
 		return fmt.Errorf("starting the job workers: %w", err)
 	}

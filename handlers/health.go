@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,7 +33,29 @@ func (h *Handlers) Readyz(c *fiber.Ctx) error {
 	if u := currentUser(c); u == nil || !u.Roles.Has(models.RoleAdmin) {
 		return c.JSON(fiber.Map{"ready": ready})
 	}
+	// The job system: a stall does not stop this portal answering (readiness is about that),
+	// but deadlines and notices wait, which an admin must know.
+	if jobs, err := h.Store.JobsHealth(ctx); err != nil {
+		checks["jobs"] = err.Error()
+	} else {
+		checks["jobs"] = jobsCheck(jobs)
+		checks["jobs_oldest_due_seconds"] = jobs.OldestLag().Seconds()
+	}
 	return c.JSON(fiber.Map{"ready": ready, "checks": checks})
+}
+
+// JobsStalledAfter is how long a due job may wait before the job system counts as stalled.
+const JobsStalledAfter = time.Minute
+
+// jobsCheck says "ok", or how the job system is stalled.
+func jobsCheck(h models.JobsHealth) string {
+	switch lag := h.OldestLag(); {
+	case h.Leader == "":
+		return "stalled: no leader (nobody schedules or rescues jobs)"
+	case lag > JobsStalledAfter:
+		return fmt.Sprintf("stalled: a due job has waited %.0f s", lag.Seconds())
+	}
+	return "ok"
 }
 
 // OpenAPIDocument serves the OpenAPI 3 description of every route.
