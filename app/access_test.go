@@ -38,6 +38,7 @@ var accessMatrix = []access{
 	{route: "POST /api/v1/auth/login", body: map[string]any{}, want: all(422)},
 	{route: "POST /api/v1/auth/logout", want: signedIn(401, 204)},
 	{route: "GET /api/v1/me", want: signedIn(401, 200)},
+	{route: "PATCH /api/v1/me", body: map[string]any{}, want: signedIn(401, 422)},
 	{route: "POST /api/v1/me/password", body: map[string]any{}, want: signedIn(401, 422)},
 	{route: "POST /api/v1/me/sign-out-everywhere", want: signedIn(401, 204)},
 	{route: "POST /api/v1/me/totp", want: signedIn(401, 201)},
@@ -103,6 +104,8 @@ var accessMatrix = []access{
 	{route: "POST /api/v1/parties", body: map[string]any{}, want: registryAccess(422)},
 	{route: "GET /api/v1/parties", want: registryAccess(200)},
 	{route: "GET /api/v1/parties/:id", url: "/api/v1/parties/no-such-party", want: registryAccess(404)},
+	{route: "GET /api/v1/parties/:id/contact", url: "/api/v1/parties/demo-merchant/contact", want: adminOnly(401, 200)},
+	{route: "PUT /api/v1/parties/:id/contact", url: "/api/v1/parties/no-such-party/contact", body: map[string]any{"contact_email": nil}, want: adminOnly(401, 404)},
 	{route: "POST /api/v1/products", body: map[string]any{}, want: registryAccess(422)},
 	{route: "GET /api/v1/products", want: registryAccess(200)},
 	{route: "GET /api/v1/products/:id", url: "/api/v1/products/no-such-product", want: registryAccess(404)},
@@ -182,6 +185,7 @@ var accessMatrix = []access{
 	{route: "POST /account/sign-out-everywhere", form: true, want: signedIn(401, 303)},
 	{route: "POST /account/totp", form: true, want: signedIn(401, 200)},
 	{route: "POST /account/totp/confirm", form: true, want: signedIn(401, 422)},
+	{route: "POST /account/notices", form: true, want: signedIn(401, 303)},
 	{route: "GET /admin/audit", want: adminOnly(303, 200)},
 	{route: "GET /complaints", want: signedIn(303, 200)},
 	{route: "GET /complaints/new", want: [7]int{303, 200, 403, 403, 403, 403, 403}},
@@ -211,6 +215,7 @@ var accessMatrix = []access{
 	// The credit forms: who may post them is who may use the API (an empty form is invalid; an
 	// empty listing form names no party's page to show it on)
 	{route: "POST /parties/:id/certifications", url: "/parties/demo-merchant/certifications", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
+	{route: "POST /parties/:id/contact", url: "/parties/demo-merchant/contact", form: true, want: adminOnly(401, 303)},
 	{route: "POST /negative-list", form: true, want: [7]int{401, 403, 403, 403, 422, 403, 403}},
 	{route: "POST /negative-list/:id/appeals", url: "/negative-list/missing/appeals", form: true, want: [7]int{401, 403, 422, 422, 403, 403, 403}},
 	{route: "POST /negative-list/:id/confirmation", url: "/negative-list/missing/confirmation", form: true, want: adminOnly(401, 422)},

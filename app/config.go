@@ -5,11 +5,13 @@ package app
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hzcbec/portal/models/clock"
+	"github.com/hzcbec/portal/workflows"
 )
 
 // Config is the portal's configuration, read from environment variables (README, "Configuration").
@@ -40,6 +42,12 @@ type Config struct {
 	// AuditKey signs the audit log's checkpoints (a note signing key); empty: the key kept in
 	// the data folder, made on first use. Portals sharing a database must share it.
 	AuditKey string // PORTAL_AUDIT_KEY
+	// PublicURL is the portal's address as its users reach it: the base of the links in e-mail.
+	PublicURL string // PORTAL_PUBLIC_URL
+	// SMTPURL is the mail server notices also go through (smtp://user:pass@host:port); empty:
+	// notices stay in the portal. MailFrom is their sender's address.
+	SMTPURL  string // PORTAL_SMTP_URL
+	MailFrom string // PORTAL_MAIL_FROM
 	// Clock is the portal's one "now" (models/clock): the machine's unless a test sets another.
 	Clock clock.Clock
 }
@@ -60,7 +68,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogLevel:            or(getenv("PORTAL_LOG_LEVEL"), "info"),
 		DefaultJurisdiction: or(getenv("PORTAL_DEFAULT_JURISDICTION"), "330102"),
 		Holidays:            map[string]bool{},
+		SMTPURL:             getenv("PORTAL_SMTP_URL"),
+		MailFrom:            getenv("PORTAL_MAIL_FROM"),
 	}
+	c.PublicURL = strings.TrimSuffix(or(getenv("PORTAL_PUBLIC_URL"), "http://"+c.Addr), "/")
 	var errs []string
 	var err error
 	if c.Deadlines, err = ParseDeadlines(getenv("PORTAL_DEADLINES")); err != nil {
@@ -117,6 +128,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.Holidays[d] = true
 	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Sprintf("PORTAL_PUBLIC_URL=%q is not an address such as https://portal.example.cn", c.PublicURL))
+	}
+	if c.SMTPURL != "" {
+		if _, err := c.Mailer(); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, "PORTAL_ADMIN_EMAIL and PORTAL_ADMIN_PASSWORD go together")
 	}
@@ -124,6 +143,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// Mailer is the mail server notices also go through; nil when PORTAL_SMTP_URL is unset.
+func (c Config) Mailer() (*workflows.Mailer, error) {
+	if c.SMTPURL == "" {
+		return nil, nil
+	}
+	return workflows.NewMailer(c.SMTPURL, c.MailFrom)
 }
 
 // ParseDeadlines reads "complaint.respond=3s,claim.answer=10m" into a map.

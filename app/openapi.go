@@ -26,7 +26,7 @@ func openAPI(routes []Route) map[string]any {
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
-		if r.Method == "POST" && strings.HasPrefix(r.Path, "/api/") {
+		if (r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH") && strings.HasPrefix(r.Path, "/api/") {
 			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 		}
 		if paths[path] == nil {

@@ -43,6 +43,7 @@ type Server struct {
 	handlers *handlers.Handlers
 	engine   *workflows.Engine
 	jobs     *river.Client[pgx.Tx]
+	mailer   *workflows.Mailer // nil: PORTAL_SMTP_URL unset, notices stay in the portal
 	metrics  *metrics
 	fiber    *fiber.App
 }
@@ -102,7 +103,11 @@ func (s *Server) init(ctx context.Context) error {
 	s.engine.DefaultJurisdiction = s.cfg.DefaultJurisdiction
 	s.engine.EvidenceDir = filepath.Join(s.cfg.DataDir, "evidence")
 	s.engine.EvidenceMaxBytes = s.cfg.EvidenceMaxBytes
-	if s.jobs, err = workflows.NewJobs(s.store, s.engine, s.search.AddWorkers); err != nil {
+	if s.mailer, err = s.cfg.Mailer(); err != nil {
+		return err
+	}
+	noticeMail := workflows.NewNoticeMailWorker(s.engine, s.mailer, s.tr.T, s.cfg.PublicURL)
+	if s.jobs, err = workflows.NewJobs(s.store, s.engine, s.search.AddWorkers, noticeMail.AddTo); err != nil {
 		return err
 	}
 	if s.cfg.AdminEmail != "" {
@@ -204,6 +209,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- s.fiber.Listener(ln) }()
 	slog.Info("portal serving", "addr", ln.Addr().String())
+	if s.mailer != nil {
+		slog.Info("e-mail: notices also go by e-mail", "smtp", s.mailer.Server(), "from", s.cfg.MailFrom, "links", s.cfg.PublicURL)
+	} else {
+		slog.Info("e-mail: PORTAL_SMTP_URL unset, notices stay in the portal")
+	}
 	var err error
 	select {
 	case err = <-served:

@@ -6,15 +6,23 @@ import (
 	"github.com/hzcbec/portal/models"
 )
 
-// AccountPage shows the signed-in user's account: password change, signing out everywhere and
-// the second factor (admins and arbitrators are asked to set one up).
+// AccountPage shows the signed-in user's account: password change, notices by e-mail, signing
+// out everywhere and the second factor (admins and arbitrators are asked to set one up).
 func (h *Handlers) AccountPage(c *fiber.Ctx) error {
 	return h.renderAccount(c, fiber.StatusOK, fiber.Map{"Done": c.Query("done")})
 }
 
 func (h *Handlers) renderAccount(c *fiber.Ctx, status int, extra fiber.Map) error {
 	u := currentUser(c)
-	data := fiber.Map{"Errors": map[string]string{}, "SecondFactor": u.HasSecondFactor(),
+	// The account as it stands: the signed-in user may be the one remembered a second ago,
+	// before the setting just saved.
+	ctx, cancel := ctx(c)
+	defer cancel()
+	fresh, err := h.Store.UserByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Errors": map[string]string{}, "SecondFactor": u.HasSecondFactor(), "EmailNotices": fresh.EmailNotices,
 		"AskSecondFactor": !u.HasSecondFactor() && (u.Roles.Has(models.RoleAdmin) || u.Roles.Has(models.RoleArbitrator))}
 	for k, v := range extra {
 		data[k] = v

@@ -30,7 +30,18 @@ func (h *Handlers) renderCredit(c *fiber.Ctx, status int, partyID string, extra 
 		"Authorities":   certificationAuthorities,
 		"MayCertify":    h.may(c, "certification", "create"),
 		"MayList":       !credit.NegativeListed && h.may(c, "negative_list", "create"),
-		"Certification": certificationForm{}}
+		"Certification": certificationForm{}, "Done": c.Query("done")}
+	// The address the party's notices also go to, for those who may set it (admins) only.
+	if h.may(c, "party_contact", "update") {
+		contact, err := h.Store.PartyContactOf(ctx, partyID)
+		if err != nil {
+			return err
+		}
+		data["MayContact"], data["ContactEmail"] = true, ""
+		if contact.Email != nil {
+			data["ContactEmail"] = *contact.Email
+		}
+	}
 	for k, v := range extra {
 		data[k] = v
 	}

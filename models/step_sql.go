@@ -14,10 +14,10 @@ import (
 )
 
 // A step of a workflow (filing a record, or an action on it) is written as one statement: a
-// first CTE, rec, writes the record and returns its row; the timeline entry, the notices and
-// the audit record are inserted from rec, so that when rec writes nothing (a stale version)
-// nothing else is written either; the statement answers rec's row. One statement is one round
-// trip and, on its own, one transaction.
+// first CTE, rec, writes the record and returns its row; the timeline entry, the notices (each
+// with its e-mail job: mail.go) and the audit record are inserted from rec, so that when rec
+// writes nothing (a stale version) nothing else is written either; the statement answers rec's
+// row. One statement is one round trip and, on its own, one transaction.
 
 // stepWrite is what a step writes beside its record.
 type stepWrite struct {
@@ -70,7 +70,9 @@ step AS (INSERT INTO workflow_events (kind, record_id, action, actor_id, relatio
 		}
 		q.WriteString(`,
 notices AS (INSERT INTO notifications (recipient_type, recipient_id, kind, record_id, event, created_at)
-	SELECT n.type, n.id, ?, rec.id, ?, ?::timestamptz FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id))`)
+	SELECT n.type, n.id, ?, rec.id, ?, ?::timestamptz FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS n(type, id)
+	RETURNING id)`)
+		noticeMailJobsSQL(q)
 	}
 	args, err = deadlineJobsSQL(q, args, w.Kind, w.RecordID, w.Schedule, w.Version, w.At)
 	if err != nil {

@@ -44,6 +44,9 @@ type User struct {
 	TOTPSecret        string     `json:"-" gorm:"column:totp_secret"`
 	TOTPPending       string     `json:"-" gorm:"column:totp_pending"`
 	TOTPLastStep      int64      `json:"-" gorm:"column:totp_last_step"`
+	// EmailNotices says the user's notices also come by e-mail (docs/notices.md); on unless
+	// they turned it off on /account.
+	EmailNotices bool `json:"email_notices" gorm:"default:true"`
 }
 
 // HasSecondFactor says the user signs in with a TOTP code as well as the password.

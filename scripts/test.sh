@@ -9,21 +9,33 @@ cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
 # A folder of its own, so tests never see (or wipe) the data of `make run`.
 export PORTAL_DATA_DIR="${PORTAL_DATA_DIR:-.data/test}"
 
-CHROMIUM=/usr/bin/chromium
-if [[ ! -x "$CHROMIUM" ]]; then
-	sudo=()
+# apt_install installs a Debian package the tests need, the first time only (as root, or
+# through sudo).
+apt_install() {
+	local sudo=()
 	if [[ "$(id -u)" -ne 0 ]]; then
 		command -v sudo >/dev/null || {
-			echo "test: $CHROMIUM is missing and installing it needs root (apt-get install chromium)" >&2
+			echo "test: $1 is missing and installing it needs root (apt-get install $1)" >&2
 			exit 1
 		}
 		sudo=(sudo)
 	fi
-	echo "test: installing chromium with apt-get (first time only)" >&2
+	echo "test: installing $1 with apt-get (first time only)" >&2
 	# The lock timeout queues us behind an apt-get already running instead of failing.
 	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 update -qq >&2
 	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 \
-		install -y -qq --no-install-recommends chromium >&2
+		install -y -qq --no-install-recommends "$1" >&2
+}
+
+CHROMIUM=/usr/bin/chromium
+if [[ ! -x "$CHROMIUM" ]]; then
+	apt_install chromium
+fi
+# A real SMTP server for the e-mail tests (aiosmtpd; app/mail_test.go starts one per test), run
+# by Debian's Python, where Debian's package puts it (a python3 first on the PATH may be another).
+PYTHON=/usr/bin/python3
+if ! "$PYTHON" -c 'import aiosmtpd' 2>/dev/null; then
+	apt_install python3-aiosmtpd
 fi
 
 # Set before the stack comes up, so an interrupt during start-up exits through the EXIT trap.
@@ -44,6 +56,7 @@ eval "$stack_env"
 started="$PORTAL_STACK_STARTED"
 
 export PORTAL_TEST_CHROMIUM="$CHROMIUM"
+export PORTAL_TEST_PYTHON="$PYTHON"
 
 # axe-core checks each page the browser tests open against WCAG 2.1 A and AA. From npm, for the
 # tests only (never in the binary), pinned by version and by the SHA-256 of the file we vetted.

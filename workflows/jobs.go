@@ -15,7 +15,8 @@ import (
 )
 
 // NewJobs builds the River client with every worker and periodic job of the portal. more
-// registers the workers of other packages (search's indexing worker), which workflows may not import.
+// registers the workers of other packages (search's indexing worker), which workflows may not
+// import, and those made with what the app holds (the notice mails' worker, with the catalogs).
 func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &CleanupWorker{store: store})
@@ -34,6 +35,9 @@ func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) 
 			// gave 840 documents/s there, 2 000 gave 1 560). The triggers send no NOTIFY, so the
 			// queue polls often: a write is searchable soon.
 			"search": {MaxWorkers: 2000, FetchPollInterval: SearchFetchPoll},
+			// Notices by e-mail (mail.go): a try may wait seconds on a mail server, so on a queue
+			// of its own, whose workers the deadlines never wait for.
+			models.NoticeMailQueue: {MaxWorkers: 10},
 		},
 		Workers: workers,
 		PeriodicJobs: append([]*river.PeriodicJob{
