@@ -3,7 +3,9 @@ package app_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -27,6 +34,35 @@ type browser struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
+
+	// What the tab's events tell (observe writes it from chromedp's reading goroutine), under mu:
+	// the documents the tab's main frame committed, in order, and the console errors and failed
+	// loads not reported yet.
+	mu       sync.Mutex
+	docs     []document
+	requests map[network.RequestID]string // the address of each request, to name one that fails
+	pages    map[network.RequestID]bool   // the requests for a page (a document) rather than what it loads
+	statuses map[cdp.LoaderID]int64       // the HTTP status each page answered with
+	told     map[network.RequestID]bool   // a failed request already told (the log and the network both tell it)
+	problems []string
+
+	// Only the test's goroutine uses these: the documents done with (checked by axe-core, or
+	// reported as never checked), by loader id, and how many of docs were looked at.
+	checked map[cdp.LoaderID]bool
+	seen    int
+	judged  map[[sha256.Size]byte]bool // the pages axe-core judged, by window size and markup (see runAxe)
+	checks  int                        // pages checked
+	axeRuns int                        // of which axe-core judged (the others it had judged already)
+	axeTime time.Duration              // and how long that took
+}
+
+// document is one document the main frame committed: each page load is one, a form sent and
+// answered or redirected included; a jump to an #anchor is not.
+type document struct {
+	loader      cdp.LoaderID
+	url         string
+	mime        string
+	unreachable string
 }
 
 // chromiumPath is the browser binary: PORTAL_TEST_CHROMIUM (make test sets it), else the
@@ -79,17 +115,65 @@ func newBrowserWithin(t *testing.T, ts *testServer, timeout time.Duration) *brow
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	return &browser{t: t, ctx: ctx, base: ts.URL}
+	b := &browser{t: t, ctx: ctx, base: ts.URL,
+		requests: map[network.RequestID]string{}, pages: map[network.RequestID]bool{},
+		statuses: map[cdp.LoaderID]int64{}, told: map[network.RequestID]bool{},
+		checked: map[cdp.LoaderID]bool{}, judged: map[[sha256.Size]byte]bool{}}
+	if err := chromedp.Listen(ctx, b.observe); err != nil {
+		t.Fatalf("listening to Chromium's events: %v", err)
+	}
+	// axe-core goes into every page as it loads, for checkPage: sent once, not once a page.
+	src, err := axeSource()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src})
+		return err
+	})); err != nil {
+		t.Fatalf("adding axe-core to the pages: %v", err)
+	}
+	// Registered last, so it runs first, while the tab is still open: the page a test ends on
+	// is checked even if no step of do opened it, and what the console said late is told.
+	t.Cleanup(func() {
+		if !t.Failed() && ctx.Err() == nil {
+			cctx, cancel := context.WithTimeout(ctx, stepTimeout)
+			defer cancel()
+			if err := b.checkPage(cctx); err != nil {
+				t.Errorf("checking the last page: %v", err)
+			}
+		}
+		b.report("at the end of the test")
+		t.Logf("checked %d pages: axe-core judged %d in %v, the others it had judged already",
+			b.checks, b.axeRuns, b.axeTime.Round(time.Millisecond))
+	})
+	return b
 }
 
 // do runs steps; on failure the test stops with what the browser shows.
+//
+// It is also the one place where every page the browser tests visit is checked: after each
+// step, checkPage looks at the document the tab shows and, when that document was not checked
+// yet, waits for it to load and runs axe-core on it (WCAG 2.1 A and AA). Whatever step opened
+// the page (Navigate, a click on a link, a form sent and answered), the page is checked before
+// the next step types into it or leaves it, and a page shown twice (opened again, or a form
+// sent back with its mistakes) is checked each time. The tab's events list every document the
+// main frame commits, so a page that came and went within one step, before any check could
+// see it, fails the test instead of passing unchecked. The console errors, uncaught
+// exceptions and failed loads that the tab reported are told after the steps as well.
 func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		b.t.Fatalf("%s: %v\n%s", what, err, b.where())
+	for _, step := range steps {
+		if err := chromedp.Do(ctx, step); err != nil {
+			b.t.Fatalf("%s: %v\n%s", what, err, b.where())
+		}
+		if err := b.checkPage(ctx); err != nil {
+			b.t.Fatalf("%s: %v\n%s", what, err, b.where())
+		}
 	}
+	b.report(what)
 }
 
 // get reads one value from the page.
@@ -295,23 +379,214 @@ var axeSource = sync.OnceValues(func() (string, error) {
 	return string(b), err
 })
 
-// expectAccessible runs axe-core on the page the browser shows and fails the test on every
-// WCAG 2.1 A or AA violation, naming the rule and the first elements that break it.
-func (b *browser) expectAccessible(what string) {
+// axeRun runs axe-core on the document for WCAG 2.1 A and AA and lists each violation: the
+// rule and the first elements that break it.
+const axeRun = `axe.run(document, {
+	runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"],
+}).then(r => r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — " +
+	v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`
+
+// loaded waits for the document's stylesheets and pictures (axe-core judges contrast on the
+// styled page), then tells whether axe-core is in it and what axe-core would judge: the
+// window's size and the markup, without the session's CSRF token, which no rule reads.
+const loaded = `(document.readyState === "complete" ? Promise.resolve() :
+	new Promise(done => addEventListener("load", done, {once: true}))).then(() => ({
+	axe: typeof axe === "object",
+	page: innerWidth + "x" + innerHeight + "\n" +
+		document.documentElement.outerHTML.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf"'),
+}))`
+
+// shown is the last document the main frame committed (none before the first page), and all of
+// them so far.
+func (b *browser) shown() (document, []document) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.docs) == 0 {
+		return document{}, nil
+	}
+	return b.docs[len(b.docs)-1], b.docs
+}
+
+// pageStatus is the HTTP status the page the tab shows answered with.
+func (b *browser) pageStatus() int64 {
+	doc, _ := b.shown()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.statuses[doc.loader]
+}
+
+// checkPage checks the document the tab shows, unless it was checked already: axe-core finds
+// no WCAG 2.1 A or AA violation on it. It returns an error only when the check cannot run; a
+// violation fails the test and the steps go on. See do.
+func (b *browser) checkPage(ctx context.Context) error {
 	b.t.Helper()
-	src, err := axeSource()
+	for tries := 0; ; tries++ {
+		doc, _ := b.shown()
+		if doc.loader == "" || b.checked[doc.loader] {
+			break
+		}
+		if doc.url == "about:blank" || doc.unreachable != "" || !strings.HasPrefix(doc.mime, "text/html") {
+			// The empty tab before the first page, Chromium's own page for one that could not
+			// load (observe told that), or a file the browser shows (a picture, a PDF).
+			b.checked[doc.loader] = true
+			continue
+		}
+		violations, err := b.runAxe(ctx)
+		if now, _ := b.shown(); now.loader != doc.loader {
+			continue // the tab moved on while axe-core ran: check the page it shows now
+		}
+		if err != nil {
+			// The page may be leaving, its leaving not told yet: look again, a few times.
+			if tries < 5 && ctx.Err() == nil {
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+			return fmt.Errorf("checking %s with axe-core: %w", doc.url, err)
+		}
+		b.checked[doc.loader] = true
+		b.checks++
+		for _, v := range violations {
+			b.t.Errorf("%s: WCAG violation %s", strings.TrimPrefix(doc.url, b.base), v)
+		}
+		break
+	}
+	// Every document committed before the one shown must have been checked.
+	_, docs := b.shown()
+	for ; b.seen < len(docs)-1; b.seen++ {
+		if d := docs[b.seen]; !b.checked[d.loader] {
+			b.checked[d.loader] = true
+			b.t.Errorf("%s was left before axe-core could check it: wait for it in a step of its own", d.url)
+		}
+	}
+	return nil
+}
+
+// runAxe runs axe-core on the document the tab shows, once it has loaded, and lists the
+// violations. A page whose markup axe-core already judged at the same window size in this
+// browser (the home page, seen after each sign-in) would be judged the same: it is not run again.
+func (b *browser) runAxe(ctx context.Context) ([]string, error) {
+	type state struct {
+		Axe  bool   `json:"axe"`
+		Page string `json:"page"`
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[state](loaded, chromedp.EvalAwaitPromise))
 	if err != nil {
-		b.t.Fatal(err)
+		return nil, err
 	}
-	// Evaluated through DevTools, which the pages' Content-Security-Policy (no scripts) does not bind.
-	if !get(b, "loading axe-core on "+what, chromedp.Evaluate[bool](src+";typeof axe === 'object'")) {
-		b.t.Fatalf("axe-core did not load on %s", what)
+	key := sha256.Sum256([]byte(st.Page))
+	if b.judged[key] {
+		return nil, nil
 	}
-	violations := get(b, "checking "+what+" with axe-core", chromedp.Evaluate[[]string](`axe.run(document, {
-		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"],
-	}).then(r => r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — " +
-		v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`, chromedp.EvalAwaitPromise))
-	for _, v := range violations {
-		b.t.Errorf("%s: WCAG violation %s", what, v)
+	if !st.Axe {
+		// Not there (the page was loading when the browser opened): evaluated through DevTools,
+		// which the pages' Content-Security-Policy (no scripts) does not bind either.
+		src, err := axeSource()
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+";typeof axe === 'object'"))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errors.New("axe-core did not load")
+		}
+	}
+	start := time.Now()
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
+	b.axeRuns, b.axeTime = b.axeRuns+1, b.axeTime+time.Since(start)
+	if err == nil {
+		b.judged[key] = true
+	}
+	return violations, err
+}
+
+// observe keeps what the tab's events tell: the documents the main frame commits, and every
+// console error, uncaught exception and failed load. chromedp calls it on the goroutine that
+// reads the browser's messages, before the reply to any command that follows the event.
+func (b *browser) observe(ev any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch ev := ev.(type) {
+	case *page.EventFrameNavigated:
+		if f := ev.Frame; f.ParentID == "" {
+			b.docs = append(b.docs, document{loader: f.LoaderID, url: f.URL, mime: f.MimeType, unreachable: f.UnreachableURL})
+			if f.UnreachableURL != "" {
+				b.problems = append(b.problems, "could not load "+f.UnreachableURL)
+			}
+		}
+	case *network.EventRequestWillBeSent:
+		b.requests[ev.RequestID] = ev.Request.URL
+		if ev.Type == network.ResourceTypeDocument {
+			b.pages[ev.RequestID] = true
+		}
+	case *network.EventResponseReceived:
+		if ev.Type == network.ResourceTypeDocument {
+			b.statuses[ev.LoaderID] = ev.Response.Status
+		}
+		// A page that answers 4xx says what the server means: a form sent back with its
+		// mistakes marked (422), a refused sign-in (401), a record this role may not see (404).
+		// Chromium logs each as "Failed to load resource", but the page loaded, so only a 5xx
+		// page fails; anything a page loads (a stylesheet, the icon, a picture) must be there.
+		if s := ev.Response.Status; s >= 500 || s >= 400 && ev.Type != network.ResourceTypeDocument {
+			b.tell(ev.RequestID, fmt.Sprintf("%s answered %d", ev.Response.URL, s))
+		}
+	case *network.EventLoadingFailed:
+		// Canceled: the page left before its load ended (a click on a link while a picture loads).
+		if !ev.Canceled {
+			b.tell(ev.RequestID, fmt.Sprintf("loading %s failed: %s %s", b.requests[ev.RequestID], ev.ErrorText, ev.BlockedReason))
+		}
+	case *log.EventEntryAdded:
+		// The status of a page is judged above, by its response.
+		if e := ev.Entry; e.Level == log.EntryLevelError && !(e.Source == log.EntrySourceNetwork && b.pages[e.NetworkRequestID]) {
+			b.tell(e.NetworkRequestID, fmt.Sprintf("console error (%s): %s %s", e.Source, e.Text, e.URL))
+		}
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range ev.Args {
+				var s string
+				if json.Unmarshal(a.Value, &s) != nil {
+					s = a.Description
+				}
+				args = append(args, s)
+			}
+			b.problems = append(b.problems, "console."+string(ev.Type)+": "+strings.Join(args, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		text := d.Text
+		if d.Exception != nil {
+			text += " " + d.Exception.Description
+		}
+		b.problems = append(b.problems, fmt.Sprintf("uncaught exception at %s:%d: %s", d.URL, d.LineNumber, text))
+	}
+}
+
+// tell keeps a problem, once per failed request; b.mu is held.
+func (b *browser) tell(request network.RequestID, problem string) {
+	if request != "" {
+		if b.told[request] {
+			return
+		}
+		b.told[request] = true
+	}
+	url := "no page"
+	if len(b.docs) > 0 {
+		url = strings.TrimPrefix(b.docs[len(b.docs)-1].url, b.base)
+	}
+	b.problems = append(b.problems, problem+" (on "+url+")")
+}
+
+// report fails the test on each console error, uncaught exception or failed load the tab
+// reported since the last report.
+func (b *browser) report(what string) {
+	b.t.Helper()
+	b.mu.Lock()
+	problems := b.problems
+	b.problems = nil
+	b.mu.Unlock()
+	for _, p := range problems {
+		b.t.Errorf("%s: %s", what, p)
 	}
 }
