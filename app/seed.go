@@ -9,17 +9,18 @@ import (
 // DemoPassword is the password of every demo account; demo data is for trying the portal, never production.
 const DemoPassword = "demo-password-2026"
 
-// DemoAccount is one seeded account.
+// DemoAccount is one seeded account; Extra: one the demo story adds (SeedDemo), not Seed.
 type DemoAccount struct {
 	Role, Email string
+	Extra       bool
 }
 
 // DemoAccounts are the accounts of the demo: one per role (Seed) and those the story adds.
 func DemoAccounts() []DemoAccount {
 	return []DemoAccount{
-		{models.RoleConsumer, demoConsumer}, {models.RoleConsumer, demoConsumer2}, {models.RoleConsumer, demoConsumer3},
-		{models.RoleMerchant, demoMerchant}, {models.RoleMerchant, demoMerchant2}, {models.RolePlatform, "platform@demo.portal"},
-		{models.RoleInspector, demoInspector}, {models.RoleArbitrator, demoArbitrator}, {models.RoleAdmin, demoAdmin},
+		{models.RoleConsumer, demoConsumer, false}, {models.RoleConsumer, demoConsumer2, true}, {models.RoleConsumer, demoConsumer3, true},
+		{models.RoleMerchant, demoMerchant, false}, {models.RoleMerchant, demoMerchant2, true}, {models.RolePlatform, "platform@demo.portal", false},
+		{models.RoleInspector, demoInspector, false}, {models.RoleArbitrator, demoArbitrator, false}, {models.RoleAdmin, demoAdmin, false},
 	}
 }
 

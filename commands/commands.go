@@ -21,7 +21,8 @@ const usage = `usage: portal <command>
 
   serve                 serve the portal on PORTAL_ADDR (default 127.0.0.1:8080)
   migrate               apply the database migrations
-  seed                  load the demo data (idempotent) and print the demo accounts
+  seed [--accounts]     load the demo story (idempotent) and print the demo accounts;
+                        --accounts: the demo accounts only
   users create --email E --password P --name N --role R [--role R2] [--jurisdiction CODE] [--party ID]
   audit verify          walk the audit trail's hash chain; exit 1 naming the first broken record
   import safety-gate FILE   import EU Safety Gate alerts from a CSV export (again: nothing new)
@@ -66,7 +67,7 @@ func Run(ctx context.Context, args []string) error {
 	case "migrate":
 		return migrate(ctx, cfg)
 	case "seed":
-		return seed(ctx, cfg)
+		return seed(ctx, cfg, args[1:])
 	case "reindex":
 		return reindex(ctx, cfg, os.Stdout, os.Stderr)
 	case "help", "-h", "--help":

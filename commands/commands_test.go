@@ -4,12 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/hzcbec/portal/app"
 	"github.com/hzcbec/portal/migrations/testdb"
+	"github.com/hzcbec/portal/search"
 )
 
 // The command line against a real, empty database: migrate twice, seed twice, create users,
@@ -17,6 +21,18 @@ import (
 func TestCommandLine(t *testing.T) {
 	dsn := testdb.NewEmpty(t)
 	t.Setenv("DATABASE_URL", dsn)
+	t.Setenv("PORTAL_DATA_DIR", t.TempDir())
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := "commands_" + strings.TrimPrefix(u.Path, "/") // the story's search documents, this test's own
+	t.Setenv("PORTAL_SEARCH_INDEX", index)
+	t.Cleanup(func() {
+		if c, err := search.Open(os.Getenv("MEILI_URL"), os.Getenv("MEILI_MASTER_KEY"), index, nil); err == nil {
+			_ = c.DeleteIndex(context.Background())
+		}
+	})
 	ctx := context.Background()
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -41,8 +57,8 @@ func TestCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	users, audits := count("SELECT count(*) FROM users"), count("SELECT count(*) FROM audit_records")
-	if users != 6 {
-		t.Fatalf("%d demo users, want one per role", users)
+	if users != len(app.DemoAccounts()) || count("SELECT count(*) FROM complaints") == 0 {
+		t.Fatalf("%d demo users (want %d), or no story", users, len(app.DemoAccounts()))
 	}
 	if err := Run(ctx, []string{"seed"}); err != nil {
 		t.Fatal(err)
@@ -94,7 +110,7 @@ func TestAuditVerifyFindsABackdatedRecord(t *testing.T) {
 	t.Setenv("DATABASE_URL", dsn)
 	t.Setenv("PORTAL_DATA_DIR", t.TempDir()) // the signing key is kept here, outside the database
 	ctx := context.Background()
-	if err := Run(ctx, []string{"seed"}); err != nil {
+	if err := Run(ctx, []string{"seed", "--accounts"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := Run(ctx, []string{"audit", "verify"}); err != nil {

@@ -25,7 +25,7 @@ import (
 func TestParallelSignInsKeepMemoryFlat(t *testing.T) {
 	dsn := testdb.New(t)
 	t.Setenv("DATABASE_URL", dsn)
-	if err := Run(context.Background(), []string{"seed"}); err != nil {
+	if err := Run(context.Background(), []string{"seed", "--accounts"}); err != nil {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "portal")
