@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// DeadlineQueue is the River queue of deadline jobs: their own workers, so that deadlines
+// falling due together are never queued behind other work, nor other work behind them.
+const DeadlineQueue = "deadline"
+
 // DeadlineJob is the River job that applies a deadline's timeout when it falls (the workflows'
 // DeadlineWorker works it). A step writes the jobs of the deadlines it sets in its own statement
 // (deadlineJobsSQL), so a deadline and its job commit together or not at all.
@@ -31,7 +35,7 @@ func (DeadlineJob) Kind() string { return "workflow_deadline" }
 // portal's own (the SHA-256 of "workflow_deadline:" and the arguments), not the one River's
 // client would compute: every deadline job is written here, so they only need to agree among
 // themselves. Jobs are written as River's client writes them by default: priority 1, 25
-// attempts, the default queue.
+// attempts, in DeadlineQueue.
 func deadlineJobsSQL(q *strings.Builder, args []any, kind, id string, deadlines Deadlines, version int, now time.Time) ([]any, error) {
 	if len(deadlines) == 0 {
 		return args, nil
@@ -55,7 +59,7 @@ func deadlineJobsSQL(q *strings.Builder, args []any, kind, id string, deadlines 
 	q.WriteString(`,
 deadline_jobs AS (INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, metadata, tags,
 		unique_key, unique_states)
-	SELECT j.args, 'workflow_deadline', 25, 1, 'default',
+	SELECT j.args, 'workflow_deadline', 25, 1, 'deadline',
 		(CASE WHEN j.at > now() THEN 'scheduled' ELSE 'available' END)::river_job_state, j.at, '{}', '{}',
 		sha256(convert_to('workflow_deadline:' || j.args::text, 'UTF8')), B'11110101'
 	FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS j(args, at)

@@ -29,6 +29,10 @@ func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) 
 	return river.NewClient(riverpgxv5.New(store.Pool()), &river.Config{
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 10},
+			// Deadlines (models/deadline_jobs.go): thousands may fall due at once while filings
+			// go on; each transition is a statement or two, so more workers than cores help
+			// while the database has connections to spare (models.Open: at least 10 each portal).
+			models.DeadlineQueue: {MaxWorkers: 20},
 			// Search indexing (migrations/00033_search_queue.sql): a job mostly waits for the
 			// batch it shares with the jobs beside it (search/batch.go): one being indexed, the
 			// next gathering, each of up to a thousand or so records in a bulk load (1 000 workers
@@ -49,10 +53,23 @@ func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) 
 		// River's own news (job counts every five seconds per queue, leadership) is for
 		// debugging; its warnings and errors go to the portal's log.
 		Logger: slog.New(atLeast{slog.Default().Handler(), slog.LevelWarn}),
+		// A job held by a portal that died is taken back after a minute, not River's hour:
+		// jobs get 45 s unless their worker says otherwise (Timeout), and those that may take
+		// longer are safe to run twice (the statistics hold a lock, indexing and mail delivery
+		// are idempotent).
+		JobTimeout:           JobTimeout,
+		RescueStuckJobsAfter: RescueAfter,
 		// Deadlines set in seconds (PORTAL_DEADLINES in tests) must fire promptly.
 		FetchPollInterval: 500 * time.Millisecond,
 	})
 }
+
+// JobTimeout is how long a job may run unless its worker says otherwise; RescueAfter is when
+// River takes back a job whose portal died while holding it.
+const (
+	JobTimeout  = 45 * time.Second
+	RescueAfter = time.Minute
+)
 
 // atLeast passes on the records of level min and above.
 type atLeast struct {

@@ -148,8 +148,14 @@ func (w *StatsRefreshWorker) Timeout(*river.Job[StatsRefreshArgs]) time.Duration
 	return 15 * time.Minute
 }
 
-// Work runs one refresh.
+// Work runs one refresh, unless one is running already (a job River took back from a portal it
+// thought dead, which is still at it): the rebuild holds a lock while it runs.
 func (w *StatsRefreshWorker) Work(ctx context.Context, _ *river.Job[StatsRefreshArgs]) error {
+	release, ok, err := w.engine.store.TryLock(ctx, "stats")
+	if err != nil || !ok {
+		return err // nil when another refresh runs: its result is as fresh as this one's
+	}
+	defer release()
 	start := time.Now()
 	if err := w.engine.RefreshStats(ctx); err != nil {
 		return err
@@ -175,8 +181,16 @@ func (w *QualityIndexWorker) Timeout(*river.Job[QualityIndexArgs]) time.Duration
 	return 15 * time.Minute
 }
 
-// Work computes the index.
+// Work computes the index, after any rebuild of the rollups that is running (they share its lock).
 func (w *QualityIndexWorker) Work(ctx context.Context, _ *river.Job[QualityIndexArgs]) error {
+	release, ok, err := w.engine.store.TryLock(ctx, "stats")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return river.JobSnooze(time.Minute)
+	}
+	defer release()
 	return w.engine.QualityIndexJob(ctx, w.engine.store.Now())
 }
 
