@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -282,42 +283,54 @@ func requestDigest(c *fiber.Ctx) [32]byte {
 }
 
 // replayOrRun answers a request under a key: the stored answer when the same request came
-// first, 422 when another request did, 409 while the first is still running; else it runs the
-// request and stores its answer.
+// first, 422 when another request did; else it runs the request and keeps its answer. The
+// request, its effects and its kept answer are one transaction (models.InRequestTransaction),
+// so the key is settled exactly when the effect is: a retry after any crash finds the answer if
+// the effect committed, or nothing (and runs) if it did not. While the first request runs, its
+// uncommitted key holds the retry back (Postgres makes the second insert of a key wait for the
+// first's transaction): the lease is the request's own transaction, gone when it ends.
 func (s *Server) replayOrRun(c *fiber.Ctx, scope, key string) error {
 	hash := requestDigest(c)
-	prior, err := s.store.ClaimIdempotencyKey(c.UserContext(), scope, key, c.Method(), c.Path(), hash[:])
-	if err != nil {
-		return err
-	}
-	if prior != nil {
-		if prior.Method != c.Method() || prior.Path != c.Path() || !bytes.Equal(prior.RequestHash, hash[:]) {
-			return &models.Error{Code: models.EINVALID, Message: "idempotency_key_mismatch",
-				Fields: []models.FieldError{{Field: "Idempotency-Key", Rule: "idempotency_mismatch"}}}
+	outer := c.UserContext()
+	defer c.SetUserContext(outer)
+	var prior *models.IdempotentAnswer
+	err := s.store.InRequestTransaction(outer, func(ctx context.Context) error {
+		c.SetUserContext(ctx)
+		var err error
+		if prior, err = s.store.ClaimIdempotencyKey(ctx, scope, key, c.Method(), c.Path(), hash[:]); err != nil {
+			return err
 		}
-		if prior.Status == 0 {
-			return models.Errorf(models.ECONFLICT, "idempotency_key_reused")
+		if prior != nil {
+			return errNothingToKeep // answered from what is kept, below
 		}
-		c.Set("Idempotent-Replayed", "true")
-		c.Set(fiber.HeaderContentType, prior.ContentType)
-		return c.Status(prior.Status).Send(prior.Body)
-	}
-	err = c.Next()
-	status := s.statusOf(c, err)
-	var body []byte
-	contentType := ""
-	if err == nil {
-		body, contentType = append([]byte(nil), c.Response().Body()...), string(c.Response().Header.ContentType())
-	} else {
-		// Errors are written by the error handler after this returns; run it now to store its answer.
-		if herr := s.errorHandler(c, err); herr != nil {
-			return herr
+		err = c.Next()
+		status := s.statusOf(c, err)
+		if err != nil {
+			// Errors are written by the error handler after this returns; run it now to keep its answer.
+			if herr := s.errorHandler(c, err); herr != nil {
+				return herr
+			}
 		}
-		err = nil
-		body, contentType = append([]byte(nil), c.Response().Body()...), string(c.Response().Header.ContentType())
+		if status >= 500 {
+			return errNothingToKeep // the request failed: undo what it wrote, and let the client try again
+		}
+		body, contentType := append([]byte(nil), c.Response().Body()...), string(c.Response().Header.ContentType())
+		return s.store.SaveIdempotentAnswer(ctx, scope, key, status, body, contentType)
+	})
+	switch {
+	case !errors.Is(err, errNothingToKeep):
+		return err // nil, or the request's transaction failed (nothing was written): the error is the answer
+	case prior == nil:
+		return nil // the request failed, and its answer (an error) is written
 	}
-	if serr := s.store.SaveIdempotentAnswer(context.WithoutCancel(c.UserContext()), scope, key, status, body, contentType); serr != nil {
-		return serr
+	if prior.Method != c.Method() || prior.Path != c.Path() || !bytes.Equal(prior.RequestHash, hash[:]) {
+		return &models.Error{Code: models.EINVALID, Message: "idempotency_key_mismatch",
+			Fields: []models.FieldError{{Field: "Idempotency-Key", Rule: "idempotency_mismatch"}}}
 	}
-	return err
+	c.Set("Idempotent-Replayed", "true")
+	c.Set(fiber.HeaderContentType, prior.ContentType)
+	return c.Status(prior.Status).Send(prior.Body)
 }
+
+// errNothingToKeep ends a request's transaction without keeping anything: a replay, or a failure.
+var errNothingToKeep = errors.New("nothing to keep")

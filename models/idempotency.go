@@ -10,7 +10,7 @@ type IdempotentAnswer struct {
 	Method      string
 	Path        string
 	RequestHash []byte // SHA-256 of the first request's body
-	Status      int    // 0 while the first request is still running
+	Status      int
 	Body        []byte
 	ContentType string
 }
@@ -19,8 +19,10 @@ type IdempotentAnswer struct {
 const idempotencyTTL = 24 * time.Hour
 
 // ClaimIdempotencyKey reserves a key for the caller's request (its method, path and the hash of
-// its body). It returns nil when the key is new (the caller goes ahead and later calls
-// SaveIdempotentAnswer), or what is already stored for it: the answer, or the request running.
+// its body), in the request's transaction (InRequestTransaction). It returns nil when the key is
+// new (the caller goes ahead and calls SaveIdempotentAnswer before committing), or what is kept
+// for it. While another request holds the key uncommitted, Postgres makes this wait until that
+// one commits (its answer is returned) or rolls back or dies (the key is this request's).
 func (s *Store) ClaimIdempotencyKey(ctx context.Context, scope, key, method, path string, requestHash []byte) (*IdempotentAnswer, error) {
 	res := s.db.WithContext(ctx).Exec(`INSERT INTO idempotency_keys (scope, key, method, path, request_hash, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`, scope, key, method, path, requestHash, s.stamp())
@@ -36,12 +38,9 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, scope, key, method, pat
 	return &a, err
 }
 
-// SaveIdempotentAnswer stores the answer for a claimed key; a failed request releases the key
-// instead, so that the client may try again.
+// SaveIdempotentAnswer keeps the answer for a claimed key, in the request's transaction: it
+// commits with the effects of the request, or neither does.
 func (s *Store) SaveIdempotentAnswer(ctx context.Context, scope, key string, status int, body []byte, contentType string) error {
-	if status >= 500 {
-		return s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE scope = ? AND key = ?`, scope, key).Error
-	}
 	return s.db.WithContext(ctx).Exec(`UPDATE idempotency_keys SET status = ?, body = ?, content_type = ? WHERE scope = ? AND key = ?`,
 		status, body, contentType, scope, key).Error
 }

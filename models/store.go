@@ -4,6 +4,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -24,6 +25,7 @@ import (
 type Store struct {
 	db          *gorm.DB
 	pool        *pgxpool.Pool
+	sqlDB       *sql.DB          // the pool as database/sql, which GORM writes through (requestPool)
 	credentials *credentialCache // recently served tokens and sessions (credentials.go)
 	clock       clock.Clock
 	auditKey    *AuditKey // signs the audit log's checkpoints (audit_log.go); nil: none are signed
@@ -64,7 +66,8 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connecting to Postgres: %w", err)
 	}
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDBFromPool(pool)}), &gorm.Config{
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: requestPool{db: sqlDB}}), &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return clk.Now().UTC().Truncate(time.Microsecond) },
@@ -73,7 +76,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{db: db, pool: pool, credentials: newCredentialCache(), clock: clk}, nil
+	return &Store{db: db, pool: pool, sqlDB: sqlDB, credentials: newCredentialCache(), clock: clk}, nil
 }
 
 // Close releases the connections.

@@ -119,7 +119,7 @@ func tableOf(object string) string {
 // Within is the store writing through a transaction in progress: what it writes commits or
 // rolls back with tx, and its own transactions become savepoints (a claim escalated into a complaint).
 func (s *Store) Within(tx *gorm.DB) *Store {
-	return &Store{db: tx, pool: s.pool, credentials: s.credentials, clock: s.clock, auditKey: s.auditKey}
+	return &Store{db: tx, pool: s.pool, sqlDB: s.sqlDB, credentials: s.credentials, clock: s.clock, auditKey: s.auditKey}
 }
 
 // ApplyTransition writes an action in one statement (transitionSQL): the record's new state,
