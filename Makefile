@@ -1,7 +1,7 @@
 # Day-to-day entry points. The scripts do the work so they can also be run by hand;
 # see scripts/stack.sh for how PostgreSQL and Meilisearch are brought up without Docker.
 
-.PHONY: run test bench build fmt vet clean-data
+.PHONY: run test chaos bench build fmt vet clean-data
 
 # Serve on a local stack under .data (PORTAL_DATA_DIR); Ctrl-C stops what it started.
 run:
@@ -33,3 +33,7 @@ clean-data:
 	-env -u DATABASE_URL -u MEILI_URL PORTAL_DATA_DIR=.data/test scripts/stack.sh stop
 	-env -u DATABASE_URL -u MEILI_URL PORTAL_DATA_DIR=.data scripts/stack.sh stop
 	rm -rf .data
+
+# The fault test's long form: a longer load, every fault five times, Meilisearch killed too.
+chaos:
+	PORTAL_CHAOS=1 scripts/test.sh -run TestFaults -v ./faults
