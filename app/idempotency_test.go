@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,7 +45,8 @@ func complaintCount(t *testing.T, ts *testServer) int64 {
 // Issue 14: a retry never strands a client. A request that dies before its effect commits (here
 // its database session is killed mid-statement, as when the portal is killed) leaves its key
 // free: the retry goes ahead and files once. A retry that comes while the first request still
-// runs waits for it and gets its answer; concurrent copies of one request file one complaint.
+// runs is told so at once (409 with a Retry-After: waiting copies would each hold a database
+// connection), and gets the first's answer once it has committed.
 func TestARetryAfterACrashGoesAheadAndOneWhileRunningGetsTheAnswer(t *testing.T) {
 	ts := startServer(t, nil)
 	consumer := ts.token(t, "consumer")
@@ -54,7 +56,7 @@ func TestARetryAfterACrashGoesAheadAndOneWhileRunningGetsTheAnswer(t *testing.T)
 	died := make(chan response, 1)
 	go func() { died <- ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody(), key...) }()
 	pid := waitForBlockedFiling(t, ts, 1)[0]
-	if err := ts.srv.Store().Gorm().Exec(`SELECT pg_terminate_backend(?)`, pid).Error; err != nil {
+	if err := ts.srv.Store().Gorm().Exec(`SELECT pg_terminate_backend(?, 10000)`, pid).Error; err != nil {
 		t.Fatal(err)
 	}
 	if r := <-died; r.Status < 500 {
@@ -76,31 +78,39 @@ func TestARetryAfterACrashGoesAheadAndOneWhileRunningGetsTheAnswer(t *testing.T)
 		t.Fatalf("%d complaints after a crash and two retries, want 1", n)
 	}
 
-	// Five copies of one request at once, the first held up: all get the one answer.
+	// Copies of a request while the first is held up: told to come back, then given its answer.
 	release = blockComplaints(t, ts)
 	key = []string{"Idempotency-Key", "file-once-concurrently"}
-	answers := make(chan response, 5)
-	go func() { answers <- ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody(), key...) }()
+	first := make(chan response, 1)
+	go func() { first <- ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody(), key...) }()
 	waitForBlockedFiling(t, ts, 1)
 	for range 4 {
-		go func() { answers <- ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody(), key...) }()
-	}
-	time.Sleep(200 * time.Millisecond) // the copies reach the key and wait behind the first
-	release()
-	ids := map[any]int{}
-	for range 5 {
-		r := <-answers
-		if r.Status != 201 {
-			t.Fatalf("a copy got %d %s", r.Status, r.Body)
+		r := ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody(), key...)
+		if r.Status != 409 || !strings.Contains(string(r.Body), "仍在处理中") || r.Header.Get("Retry-After") != "1" {
+			t.Fatalf("a copy while the first runs: %d %s (Retry-After %q)", r.Status, r.Body, r.Header.Get("Retry-After"))
 		}
-		ids[r.json(t)["id"]]++
 	}
-	if len(ids) != 1 || complaintCount(t, ts) != 2 {
-		t.Fatalf("five copies of a request: answers %v, %d complaints in all (want one new)", ids, complaintCount(t, ts))
+	release()
+	answer := <-first
+	later := ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody(), key...)
+	if answer.Status != 201 || later.Status != 201 || later.Header.Get("Idempotent-Replayed") != "true" ||
+		later.json(t)["id"] != answer.json(t)["id"] || complaintCount(t, ts) != 2 {
+		t.Fatalf("the first %d %s, a copy after it %d %s, %d complaints in all (want one new)",
+			answer.Status, answer.Body, later.Status, later.Body, complaintCount(t, ts))
+	}
+
+	// A key an older portal left "running" (status 0) is taken over, not replayed as an empty answer.
+	if err := ts.srv.Store().Gorm().Exec(`INSERT INTO idempotency_keys (scope, key, method, path, request_hash, created_at, status)
+		SELECT scope, 'left-running', method, path, request_hash, created_at, 0 FROM idempotency_keys LIMIT 1`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := ts.do(t, "POST", "/api/v1/complaints", consumer, complaintBody(), "Idempotency-Key", "left-running"); r.Status != 201 ||
+		r.Header.Get("Idempotent-Replayed") != "" || complaintCount(t, ts) != 3 {
+		t.Fatalf("a key left running by an older portal: %d %s", r.Status, r.Body)
 	}
 	var kept []int
 	ts.srv.Store().Gorm().WithContext(context.Background()).Raw(`SELECT status FROM idempotency_keys ORDER BY key`).Scan(&kept)
-	if len(kept) != 2 || kept[0] != 201 || kept[1] != 201 {
-		t.Fatalf("kept keys: %v, want two answered 201", kept)
+	if len(kept) != 3 || kept[0] != 201 || kept[1] != 201 || kept[2] != 201 {
+		t.Fatalf("kept keys: %v, want three answered 201", kept)
 	}
 }

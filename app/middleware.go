@@ -286,9 +286,9 @@ func requestDigest(c *fiber.Ctx) [32]byte {
 // first, 422 when another request did; else it runs the request and keeps its answer. The
 // request, its effects and its kept answer are one transaction (models.InRequestTransaction),
 // so the key is settled exactly when the effect is: a retry after any crash finds the answer if
-// the effect committed, or nothing (and runs) if it did not. While the first request runs, its
-// uncommitted key holds the retry back (Postgres makes the second insert of a key wait for the
-// first's transaction): the lease is the request's own transaction, gone when it ends.
+// the effect committed, or nothing (and runs) if it did not. While the first request runs, a
+// retry is answered 409 idempotency_key_in_progress with a Retry-After (the lease is the first
+// request's transaction, gone when it ends, however it ends).
 func (s *Server) replayOrRun(c *fiber.Ctx, scope, key string) error {
 	hash := requestDigest(c)
 	outer := c.UserContext()

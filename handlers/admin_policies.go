@@ -49,7 +49,8 @@ func (h *Handlers) ListPolicies(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
 }
 
-// AddPolicy adds a rule; this portal applies it at once, the others on the change notice.
+// AddPolicy adds a rule; this portal applies it once it is written (models.AfterCommit), the
+// others on the change notice.
 func (h *Handlers) AddPolicy(c *fiber.Ctx) error {
 	var in policyRule
 	if err := decodeJSON(c, &in); err != nil {
@@ -61,7 +62,7 @@ func (h *Handlers) AddPolicy(c *fiber.Ctx) error {
 	if err := h.Store.AddRule(ctx, actor(c), rule); err != nil {
 		return err
 	}
-	if err := h.Policy.Reload(); err != nil {
+	if err := models.AfterCommit(ctx, h.Policy.Reload); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(ruleOf(rule))
@@ -85,7 +86,7 @@ func (h *Handlers) DeletePolicy(c *fiber.Ctx) error {
 	if err := h.Store.RemoveRule(ctx, actor(c), in.model()); err != nil {
 		return err
 	}
-	if err := h.Policy.Reload(); err != nil {
+	if err := models.AfterCommit(ctx, h.Policy.Reload); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -23,7 +23,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
-	// RetryAfter is set on ETOOMANY: seconds before trying again makes sense.
+	// RetryAfter is set on ETOOMANY, and on a key whose request still runs: seconds before
+	// trying again makes sense.
 	RetryAfter int
 }
 

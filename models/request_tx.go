@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -18,28 +19,69 @@ import (
 
 type requestTxKey struct{}
 
-// requestTx is the transaction of the request ctx belongs to, or nil.
-func requestTx(ctx context.Context) *sql.Tx {
-	tx, _ := ctx.Value(requestTxKey{}).(*sql.Tx)
-	return tx
+// request is a request's transaction and what is to be done once it commits.
+type request struct {
+	tx          *sql.Tx
+	afterCommit []func() error
 }
 
+// requestTx is the transaction of the request ctx belongs to, or nil.
+func requestTx(ctx context.Context) *sql.Tx {
+	if r, ok := ctx.Value(requestTxKey{}).(*request); ok {
+		return r.tx
+	}
+	return nil
+}
+
+// RequestTimeout bounds a request's transaction: past it, Postgres's work is cancelled and the
+// transaction rolled back, so no request holds a connection or a lock for long.
+const RequestTimeout = 30 * time.Second
+
 // InRequestTransaction runs fn in a new transaction that every store call made with fn's context
-// joins, and commits it when fn returns nil (else rolls it back). A portal that dies before the
-// commit leaves nothing of it: Postgres rolls back a transaction whose connection is gone.
-func (s *Store) InRequestTransaction(ctx context.Context, fn func(ctx context.Context) error) error {
+// joins, and commits it when fn returns nil (else, or when fn panics, rolls it back). A portal
+// that dies before the commit leaves nothing of it: Postgres rolls back a transaction whose
+// connection is gone. What AfterCommit was given runs once it has committed.
+func (s *Store) InRequestTransaction(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	if requestTx(ctx) != nil {
 		return fn(ctx) // already in one
 	}
+	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
+	defer cancel()
 	tx, err := s.sqlDB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(context.WithValue(ctx, requestTxKey{}, tx)); err != nil {
+	r := &request{tx: tx}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(context.WithValue(ctx, requestTxKey{}, r)); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range r.afterCommit {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AfterCommit runs f once the request ctx belongs to has committed, or at once outside a
+// request's transaction: work that must see what the request wrote from another connection
+// (reloading the access policy) and must not hold a second connection while the request holds one.
+func AfterCommit(ctx context.Context, f func() error) error {
+	if r, ok := ctx.Value(requestTxKey{}).(*request); ok {
+		r.afterCommit = append(r.afterCommit, f)
+		return nil
+	}
+	return f()
 }
 
 // requestPool is the connection pool GORM uses: the database's, or the request's transaction
