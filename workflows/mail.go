@@ -83,7 +83,11 @@ func (w *NoticeMailWorker) Work(ctx context.Context, job *river.Job[models.Notic
 		return nil
 	}
 	return w.mailer.Send(ctx, store.Now(), pending, func(m Mail) error {
-		return store.RecordNoticeMailed(ctx, n.ID, m.To)
+		// A mail that went is recorded even when the job's time ran out meanwhile: else the
+		// retry would send it again.
+		recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return store.RecordNoticeMailed(recordCtx, n.ID, m.To)
 	})
 }
 

@@ -82,6 +82,9 @@ func (m *Mailer) Send(ctx context.Context, at time.Time, mails []Mail, sent func
 	// Once the mails went, a failed QUIT loses nothing.
 	defer func() { _ = client.CloseWithSMTPClient(conn) }()
 	for _, mail := range mails {
+		if err := ctx.Err(); err != nil {
+			return err // the job's time is up: what went is recorded, the rest goes on the retry
+		}
 		msg, err := m.message(mail, at)
 		if err != nil {
 			slog.Warn("notice mail not sent: bad address", "to", mail.To, "err", err)
