@@ -41,6 +41,7 @@ type stack struct {
 	env      map[string]string // DATABASE_URL, MEILI_URL, MEILI_MASTER_KEY
 	ownerURL string            // the tables' owner (migrations)
 	appURL   string            // the portal's own role
+	backups  bool              // PORTAL_BACKUPS: WAL archiving and pgBackRest
 }
 
 func repoRoot(t *testing.T) string {
@@ -59,7 +60,7 @@ func (s *stack) up() {
 	for try := 0; try < 20; try++ { // a killed postmaster's backends take a moment to go
 		cmd := exec.Command("bash", filepath.Join(s.repo, "scripts/stack.sh"), "env")
 		cmd.Dir = s.repo
-		cmd.Env = append(cleanEnv(), "PORTAL_DATA_DIR="+s.dir)
+		cmd.Env = s.stackEnv()
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if out, err = cmd.Output(); err == nil {
@@ -88,13 +89,33 @@ func (s *stack) up() {
 	s.appURL = strings.Replace(s.ownerURL, "://postgres@", "://portal@", 1)
 }
 
+// stackEnv is the environment scripts/stack.sh runs in for this stack.
+func (s *stack) stackEnv() []string {
+	backups := "0"
+	if s.backups {
+		backups = "1"
+	}
+	return append(cleanEnv(), "PORTAL_DATA_DIR="+s.dir, "PORTAL_BACKUPS="+backups)
+}
+
+// script runs scripts/stack.sh with args on this stack.
+func (s *stack) script(args ...string) {
+	s.t.Helper()
+	cmd := exec.Command("bash", append([]string{filepath.Join(s.repo, "scripts/stack.sh")}, args...)...)
+	cmd.Dir = s.repo
+	cmd.Env = s.stackEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		s.t.Fatalf("stack.sh %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
 // cleanEnv is the test's environment without the stack of `make test` it runs in.
 func cleanEnv() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY", "PORTAL_DATA_DIR":
+		case "DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY", "PORTAL_DATA_DIR", "PORTAL_BACKUPS":
 			continue
 		}
 		out = append(out, kv)
@@ -105,7 +126,7 @@ func cleanEnv() []string {
 func (s *stack) down() {
 	cmd := exec.Command("bash", filepath.Join(s.repo, "scripts/stack.sh"), "stop")
 	cmd.Dir = s.repo
-	cmd.Env = append(cleanEnv(), "PORTAL_DATA_DIR="+s.dir)
+	cmd.Env = s.stackEnv()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		s.t.Logf("stack.sh stop: %v\n%s", err, out)
 	}
@@ -279,32 +300,42 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 	return 0
 }
 
-func TestFaults(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the portal and its own stack")
-	}
-	long := os.Getenv("PORTAL_CHAOS") == "1"
-	repo := repoRoot(t)
+// site is a stack of the test's own with the portal built, migrated and the demo accounts made.
+type site struct {
+	stack      *stack
+	bin, dir   string
+	owner, app []string // the environment of the portal's commands as the tables' owner, and of serve
+}
+
+func newSite(t *testing.T, backups bool, env ...string) site {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "faults-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	s := &stack{t: t, repo: repo, dir: filepath.Join(dir, "stack")}
+	s := &stack{t: t, repo: repoRoot(t), dir: filepath.Join(dir, "stack"), backups: backups}
 	s.up()
 	t.Cleanup(s.down)
-
 	bin := filepath.Join(dir, "portal")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/hzcbec/portal").CombinedOutput(); err != nil {
 		t.Fatalf("building the portal: %v\n%s", err, out)
 	}
-	base := []string{"MEILI_URL=" + s.env["MEILI_URL"], "MEILI_MASTER_KEY=" + s.env["MEILI_MASTER_KEY"],
-		"PORTAL_DATA_DIR=" + filepath.Join(dir, "portal-data"), "PORTAL_SEARCH_INDEX=faults",
-		"PORTAL_DEADLINES=complaint.respond=6s", "PORTAL_LOG_LEVEL=warn"}
+	base := append([]string{"MEILI_URL=" + s.env["MEILI_URL"], "MEILI_MASTER_KEY=" + s.env["MEILI_MASTER_KEY"],
+		"PORTAL_DATA_DIR=" + s.dir, "PORTAL_SEARCH_INDEX=faults", "PORTAL_LOG_LEVEL=warn"}, env...)
 	owner := append([]string{"DATABASE_URL=" + s.ownerURL, "PORTAL_APP_ROLE=portal"}, base...)
 	run(t, bin, owner, "migrate")
 	run(t, bin, owner, "seed", "--accounts")
-	app := append([]string{"DATABASE_URL=" + s.appURL}, base...)
+	return site{stack: s, bin: bin, dir: dir, owner: owner, app: append([]string{"DATABASE_URL=" + s.appURL}, base...)}
+}
+
+func TestFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the portal and its own stack")
+	}
+	long := os.Getenv("PORTAL_CHAOS") == "1"
+	site := newSite(t, false, "PORTAL_DEADLINES=complaint.respond=6s")
+	s, bin, dir, owner, app := site.stack, site.bin, site.dir, site.owner, site.app
 
 	var portals []*portal
 	for i := range 2 {

@@ -4,6 +4,11 @@
 #
 #   scripts/stack.sh env          start what is missing, print `export ...` lines on stdout
 #   scripts/stack.sh stop [what]  stop what runs in that data folder ("pg", "meili"; default both)
+#   scripts/stack.sh backup       a full backup of the cluster (pgBackRest) and a copy of the evidence files
+#   scripts/stack.sh restore --to 'RFC 3339 time'   the cluster as it was at that moment
+#
+# Backups (README, "Backups"): the cluster archives its WAL continuously with pgBackRest into
+# $PORTAL_DATA_DIR/backup unless PORTAL_BACKUPS=0 (the shared test stack of make test).
 #   source scripts/stack.sh       same as `eval "$(scripts/stack.sh env)"` in the current shell
 #
 # Input: PORTAL_DATA_DIR (default .data), DATABASE_URL, MEILI_URL, MEILI_MASTER_KEY.
@@ -48,6 +53,10 @@ die() {
 DATA="$(realpath -m -- "${PORTAL_DATA_DIR:-.data}")"
 PG_DIR="$DATA/pg"
 MEILI_DIR="$DATA/meili"
+BACKUP_DIR="$DATA/backup"
+BACKUP_CONF="$BACKUP_DIR/pgbackrest.conf"
+STANZA=portal
+backups_on() { [[ "${PORTAL_BACKUPS:-1}" != 0 ]]; }
 
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
 
@@ -153,16 +162,21 @@ pg_up() {
 			die "initdb failed; see $PG_DIR/initdb.log"
 	fi
 
+	local archive=()
+	if backups_on; then
+		backup_setup
+		# Every WAL segment goes to the backup repository as it fills (point-in-time recovery).
+		archive=(-c archive_mode=on -c "archive_command='pgbackrest --config=$BACKUP_CONF --stanza=$STANZA archive-push %p'")
+	fi
 	if pg_running; then
 		log "PostgreSQL already running in $PG_DIR (reused)"
 	else
-		log "starting PostgreSQL (socket in $PG_DIR, log $PG_DIR/log)"
-		# max_connections: `go test ./...` runs packages in parallel, each with its own pool.
-		# fd 9 (our lock) is closed so the server does not hold it for its whole life.
-		as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
-			-o "-k '$PG_DIR' -p $PG_PORT -c listen_addresses='' -c max_connections=200" \
-			start >&2 9>&- || die "PostgreSQL did not start; see $PG_DIR/log"
+		pg_start "${archive[@]}"
 		STARTED+=(pg)
+	fi
+	if backups_on; then
+		as_pg pgbackrest --config="$BACKUP_CONF" --stanza="$STANZA" --log-level-console=warn stanza-create >&2 ||
+			die "pgbackrest stanza-create failed; see $BACKUP_DIR/log"
 	fi
 
 	local exists
@@ -174,6 +188,97 @@ pg_up() {
 	fi
 
 	DATABASE_URL="$(own_database_url)"
+}
+
+# pg_start starts the cluster with the given extra server options.
+pg_start() {
+	log "starting PostgreSQL (socket in $PG_DIR, log $PG_DIR/log)"
+	# max_connections: `go test ./...` runs packages in parallel, each with its own pool.
+	# fd 9 (our lock) is closed so the server does not hold it for its whole life.
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 300 \
+		-o "-k '$PG_DIR' -p $PG_PORT -c listen_addresses='' -c max_connections=200 $*" \
+		start >&2 9>&- || die "PostgreSQL did not start; see $PG_DIR/log"
+}
+
+# backup_setup installs pgBackRest and writes its configuration: the repository, its log and
+# lock files, all in the data folder, owned by postgres (archive_command runs as postgres).
+backup_setup() {
+	command -v pgbackrest >/dev/null || apt_install pgbackrest
+	mkdir -p -- "$BACKUP_DIR/repo" "$BACKUP_DIR/log" "$BACKUP_DIR/lock" "$BACKUP_DIR/spool"
+	cat >"$BACKUP_CONF" <<-CONF
+		[global]
+		repo1-path=$BACKUP_DIR/repo
+		repo1-retention-full=2
+		log-path=$BACKUP_DIR/log
+		lock-path=$BACKUP_DIR/lock
+		spool-path=$BACKUP_DIR/spool
+		start-fast=y
+		compress-type=gz
+		compress-level=1
+
+		[$STANZA]
+		pg1-path=$PG_DIR/data
+		pg1-socket-path=$PG_DIR
+		pg1-port=$PG_PORT
+		pg1-user=postgres
+	CONF
+	if is_root; then chown -R postgres: -- "$BACKUP_DIR"; fi
+	chmod 700 -- "$BACKUP_DIR"
+}
+
+# A full backup: the cluster (pgBackRest, with the WAL to make it consistent) and the evidence
+# files, which are content-addressed (named by their SHA-256) and so only ever added: copied
+# beside the repository, never overwritten.
+cmd_backup() {
+	backups_on || die "PORTAL_BACKUPS=0: this stack keeps no backups"
+	mkdir -p -- "$DATA"
+	lock
+	pg_running || die "PostgreSQL is not running in $PG_DIR: start it first (scripts/stack.sh env)"
+	as_pg pgbackrest --config="$BACKUP_CONF" --stanza="$STANZA" --log-level-console=warn check >&2 ||
+		die "the cluster does not archive its WAL yet (started before backups were set up?): stop it and start it again (scripts/stack.sh stop pg; scripts/stack.sh env)"
+	log "full backup of $PG_DIR/data into $BACKUP_DIR/repo"
+	as_pg pgbackrest --config="$BACKUP_CONF" --stanza="$STANZA" --log-level-console=warn --type=full backup >&2
+	copy_evidence "$DATA/evidence" "$BACKUP_DIR/evidence"
+	as_pg pgbackrest --config="$BACKUP_CONF" --stanza="$STANZA" --output=text info >&2
+}
+
+# copy_evidence copies the files of one evidence folder missing in another.
+copy_evidence() {
+	[[ -d "$1" ]] || return 0
+	mkdir -p -- "$2"
+	cp -a --no-clobber -- "$1/." "$2/"
+}
+
+# Restores the cluster as it was at a moment: the last full backup before it, then its WAL up
+# to that moment. The current cluster is replaced (pgBackRest --delta), and the evidence files
+# copied back. The search index is then repaired by `portal reindex` (or shows the difference
+# in `portal search check`).
+cmd_restore() {
+	[[ "${1:-}" == --to && -n "${2:-}" ]] || die "usage: scripts/stack.sh restore --to 'RFC 3339 time'"
+	local target
+	target="$(date -u -d "$2" '+%Y-%m-%d %H:%M:%S.%6N+00' 2>/dev/null)" || die "--to $2: not a time (RFC 3339, e.g. 2026-12-06T07:40:00Z)"
+	backups_on || die "PORTAL_BACKUPS=0: this stack keeps no backups"
+	mkdir -p -- "$DATA"
+	lock
+	backup_setup
+	if pg_running; then
+		# What is in the current WAL segment reaches the repository before the cluster goes.
+		"$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -XtAqc "select pg_switch_wal()" >/dev/null || true
+		local archived=''
+		for _ in $(seq 1 100); do
+			archived="$("$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -XtAc \
+				"select last_archived_wal >= pg_walfile_name(pg_current_wal_lsn() - 1) from pg_stat_archiver" 2>/dev/null || true)"
+			[[ "$archived" == t ]] && break
+			sleep 0.1
+		done
+		pg_down
+	fi
+	log "restoring $PG_DIR/data to $target"
+	as_pg pgbackrest --config="$BACKUP_CONF" --stanza="$STANZA" --log-level-console=warn --delta \
+		--type=time --target="$target" --target-action=promote restore >&2
+	pg_start -c archive_mode=on -c "archive_command='pgbackrest --config=$BACKUP_CONF --stanza=$STANZA archive-push %p'"
+	copy_evidence "$BACKUP_DIR/evidence" "$DATA/evidence"
+	log "restored to $2; run \`portal reindex\` to make the search index match"
 }
 
 pg_down() {
@@ -398,12 +503,17 @@ cmd_stop() {
 
 case "${1:-}" in
 env) cmd_env ;;
+backup) cmd_backup ;;
+restore)
+	shift
+	cmd_restore "$@"
+	;;
 stop)
 	shift
 	cmd_stop "$@"
 	;;
 *)
-	echo "usage: $0 env | stop [pg] [meili]" >&2
+	echo "usage: $0 env | stop [pg] [meili] | backup | restore --to 'RFC 3339 time'" >&2
 	exit 2
 	;;
 esac

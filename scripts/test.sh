@@ -8,6 +8,9 @@ cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
 
 # A folder of its own, so tests never see (or wipe) the data of `make run`.
 export PORTAL_DATA_DIR="${PORTAL_DATA_DIR:-.data/test}"
+# Its Postgres keeps no backups (no WAL archive growing run after run); the backup test brings
+# up a stack of its own that does.
+export PORTAL_BACKUPS="${PORTAL_BACKUPS:-0}"
 
 # apt_install installs a Debian package the tests need, the first time only (as root, or
 # through sudo).
