@@ -34,8 +34,12 @@ func (DeadlineJob) Kind() string { return "workflow_deadline" }
 // instant on a new version (a measure's proof rejected) is a new job. Its unique key is this
 // portal's own (the SHA-256 of "workflow_deadline:" and the arguments), not the one River's
 // client would compute: every deadline job is written here, so they only need to agree among
-// themselves. Jobs are written as River's client writes them by default: priority 1, 25
-// attempts, in DeadlineQueue.
+// themselves. Jobs are written as River's client writes them by default (priority 1, 25
+// attempts), in DeadlineQueue, with one difference: a job due later is written "available" with
+// its time, not "scheduled". River's workers take an available job once its scheduled_at has come
+// (their fetch asks for both), within a poll (FetchPollInterval); a scheduled one would first wait
+// for the leader's scheduler, which makes due jobs available every 5 s (not configurable in this
+// River), so deadlines would fire up to 5 s late before any work was done.
 func deadlineJobsSQL(q *strings.Builder, args []any, kind, id string, deadlines Deadlines, version int, now time.Time) ([]any, error) {
 	if len(deadlines) == 0 {
 		return args, nil
@@ -60,7 +64,7 @@ func deadlineJobsSQL(q *strings.Builder, args []any, kind, id string, deadlines 
 deadline_jobs AS (INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, metadata, tags,
 		unique_key, unique_states)
 	SELECT j.args, 'workflow_deadline', 25, 1, 'deadline',
-		(CASE WHEN j.at > now() THEN 'scheduled' ELSE 'available' END)::river_job_state, j.at, '{}', '{}',
+		'available', j.at, '{}', '{}',
 		sha256(convert_to('workflow_deadline:' || j.args::text, 'UTF8')), B'11110101'
 	FROM rec, (VALUES ` + strings.Join(rows, ", ") + `) AS j(args, at)
 	ON CONFLICT (unique_key)

@@ -53,10 +53,10 @@ func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) 
 		// River's own news (job counts every five seconds per queue, leadership) is for
 		// debugging; its warnings and errors go to the portal's log.
 		Logger: slog.New(atLeast{slog.Default().Handler(), slog.LevelWarn}),
-		// A job held by a portal that died is taken back after a minute, not River's hour:
-		// jobs get 45 s unless their worker says otherwise (Timeout), and those that may take
-		// longer are safe to run twice (the statistics hold a lock, indexing and mail delivery
-		// are idempotent).
+		// A job held by a portal that died is taken back by the leader's rescuer (every 30 s) once
+		// it has been running RescueAfter and its worker's Timeout, not River's hour: deadlines,
+		// mail and clean-ups within a minute, indexing (101 s) within about two, a statistics
+		// rebuild (15 min; it holds a lock, so a second copy does nothing) after its timeout.
 		JobTimeout:           JobTimeout,
 		RescueStuckJobsAfter: RescueAfter,
 		// Deadlines set in seconds (PORTAL_DEADLINES in tests) must fire promptly.
@@ -67,8 +67,8 @@ func NewJobs(store *models.Store, engine *Engine, more ...func(*river.Workers)) 
 // JobTimeout is how long a job may run unless its worker says otherwise; RescueAfter is when
 // River takes back a job whose portal died while holding it.
 const (
-	JobTimeout  = 45 * time.Second
-	RescueAfter = time.Minute
+	JobTimeout  = 25 * time.Second
+	RescueAfter = 30 * time.Second
 )
 
 // atLeast passes on the records of level min and above.

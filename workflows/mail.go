@@ -46,9 +46,11 @@ func (w *NoticeMailWorker) NextRetry(job *river.Job[models.NoticeMailJob]) time.
 	return time.Now().Add(wait)
 }
 
-// Timeout bounds one try: a few exchanges with the mail server, each within smtpTimeout.
+// Timeout bounds one try: a few exchanges with the mail server, each within smtpTimeout. A try
+// cut short stops between mails (what went is recorded) and the retry sends the rest; a try held
+// by a portal that died is rescued within a minute (workflows.RescueAfter).
 func (w *NoticeMailWorker) Timeout(*river.Job[models.NoticeMailJob]) time.Duration {
-	return 2 * time.Minute
+	return 30 * time.Second
 }
 
 // Work sends the notice's mails that have not gone yet: a try after a partial failure sends only
