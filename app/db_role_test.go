@@ -21,17 +21,7 @@ func TestThePortalsRoleCannotRewriteTheAuditTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer owner.Close()
-	role := "portal_test_" + randomSuffix(t)
-	if _, err := owner.Exec(`CREATE ROLE ` + role + ` LOGIN IN ROLE portal_app`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = owner.Exec(`DROP ROLE ` + role) })
-	u, err := url.Parse(ownerDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.User = url.User(role)
-	appDSN := u.String()
+	appDSN := portalRoleDSN(t, ownerDSN)
 
 	// The portal serves as the role: seed, file, answer, change the policy, link and verify.
 	ts := startServer(t, map[string]string{"DATABASE_URL": appDSN})
@@ -70,4 +60,26 @@ func TestThePortalsRoleCannotRewriteTheAuditTrail(t *testing.T) {
 			t.Errorf("%s: refused for another reason than the role's rights: %v", stmt, err)
 		}
 	}
+}
+
+// portalRoleDSN is the database of ownerDSN served as a new login role granted portal_app, the
+// portal's own role (migration 00044): what the portal does, that role may.
+func portalRoleDSN(t *testing.T, ownerDSN string) string {
+	t.Helper()
+	owner, err := sql.Open("pgx", ownerDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close() })
+	role := "portal_test_" + randomSuffix(t)
+	if _, err := owner.Exec(`CREATE ROLE ` + role + ` LOGIN IN ROLE portal_app`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = owner.Exec(`DROP ROLE ` + role) })
+	u, err := url.Parse(ownerDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	return u.String()
 }

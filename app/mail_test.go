@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"io"
 	"mime"
@@ -183,35 +182,12 @@ func mailJobsDone(t *testing.T, ts *testServer) {
 	}, "the notice mail jobs to complete")
 }
 
-// portalRoleDSN is a fresh database served as a login role granted portal_app, the portal's
-// own role (migration 00044): what the worker reads and writes, that role may.
-func portalRoleDSN(t *testing.T) string {
-	t.Helper()
-	ownerDSN := testdb.New(t)
-	owner, err := sql.Open("pgx", ownerDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { owner.Close() })
-	role := "portal_mail_" + randomSuffix(t)
-	if _, err := owner.Exec(`CREATE ROLE ` + role + ` LOGIN IN ROLE portal_app`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = owner.Exec(`DROP ROLE ` + role) })
-	u, err := url.Parse(ownerDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.User = url.User(role)
-	return u.String()
-}
-
 // A complaint filed sends the respondent's staff a mail, in Chinese and English, with a link to
 // the complaint; nobody else gets one. The portal serves as its own database role.
 func TestMailComplaintFiledReachesTheRespondentsStaff(t *testing.T) {
 	smtp := startSMTPServer(t)
 	env := mailEnv(smtp)
-	env["DATABASE_URL"] = portalRoleDSN(t)
+	env["DATABASE_URL"] = portalRoleDSN(t, testdb.New(t))
 	ts := startServer(t, env)
 
 	r := ts.do(t, "POST", "/api/v1/complaints", ts.token(t, "consumer"), complaintBody())
