@@ -42,15 +42,7 @@ func TestDemoStoryTellsTheProduct(t *testing.T) {
 	}
 	env := map[string]string{"DATABASE_URL": dsn, "PORTAL_DATA_DIR": t.TempDir(), "PORTAL_AUDIT_KEY": testAuditKey,
 		"PORTAL_SEARCH_INDEX": "demo_" + strings.TrimPrefix(u.Path, "/")}
-	cfg, err := app.LoadConfig(func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, env)
 	ctx := context.Background()
 	sum, err := app.SeedDemo(ctx, cfg, testdb.Testdata(t), os.Getenv("PORTAL_BENCH_REVIEWS"))
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/hzcbec/portal/handlers"
+	"github.com/hzcbec/portal/models"
 )
 
 // watchJobs logs when the job system's leadership changes (a portal elected, or none: nobody
@@ -28,7 +28,7 @@ func (s *Server) watchJobs(ctx context.Context) {
 				}
 				leader = h.Leader
 			}
-			if lag := h.OldestLag(); (lag > handlers.JobsStalledAfter) != stalled {
+			if lag := h.OldestLag(); (lag > models.JobsStalledAfter) != stalled {
 				stalled = !stalled
 				if stalled {
 					slog.Warn("job system: stalled, a due job is waiting", "waited_s", lag.Seconds())

@@ -65,15 +65,7 @@ func startServerAt(t testing.TB, env map[string]string, clk clock.Clock) *testSe
 		}
 		env["PORTAL_SEARCH_INDEX"] = strings.TrimPrefix(u.Path, "/")
 	}
-	cfg, err := app.LoadConfig(func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, env)
 	cfg.Clock = clk
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := app.New(ctx, cfg)
@@ -116,6 +108,21 @@ func startServerAt(t testing.TB, env map[string]string, clk clock.Clock) *testSe
 		ts.users[role] = u
 	}
 	return ts
+}
+
+// testConfig is the portal's configuration from env, then the test process's environment.
+func testConfig(t testing.TB, env map[string]string) app.Config {
+	t.Helper()
+	cfg, err := app.LoadConfig(func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
 
 // token issues a fresh bearer token for a demo role ("" for public).

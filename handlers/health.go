@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,24 +37,10 @@ func (h *Handlers) Readyz(c *fiber.Ctx) error {
 	if jobs, err := h.Store.JobsHealth(ctx); err != nil {
 		checks["jobs"] = err.Error()
 	} else {
-		checks["jobs"] = jobsCheck(jobs)
+		checks["jobs"] = jobs.Check()
 		checks["jobs_oldest_due_seconds"] = jobs.OldestLag().Seconds()
 	}
 	return c.JSON(fiber.Map{"ready": ready, "checks": checks})
-}
-
-// JobsStalledAfter is how long a due job may wait before the job system counts as stalled.
-const JobsStalledAfter = time.Minute
-
-// jobsCheck says "ok", or how the job system is stalled.
-func jobsCheck(h models.JobsHealth) string {
-	switch lag := h.OldestLag(); {
-	case h.Leader == "":
-		return "stalled: no leader (nobody schedules or rescues jobs)"
-	case lag > JobsStalledAfter:
-		return fmt.Sprintf("stalled: a due job has waited %.0f s", lag.Seconds())
-	}
-	return "ok"
 }
 
 // OpenAPIDocument serves the OpenAPI 3 description of every route.

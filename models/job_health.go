@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -65,6 +66,20 @@ func (s *Store) JobsHealth(ctx context.Context) (JobsHealth, error) {
 	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM river_job WHERE attempt > 1 AND EXISTS (
 		SELECT 1 FROM unnest(errors) AS e WHERE e->>'error' = ?)`, rescuedError).Scan(&h.Rescued).Error
 	return h, err
+}
+
+// JobsStalledAfter is how long a due job may wait before the job system counts as stalled.
+const JobsStalledAfter = time.Minute
+
+// Check says "ok", or how the job system is stalled (an admin's /readyz).
+func (h JobsHealth) Check() string {
+	switch {
+	case h.Leader == "":
+		return "stalled: no leader (nobody schedules or rescues jobs)"
+	case h.OldestLag() > JobsStalledAfter:
+		return fmt.Sprintf("stalled: a due job has waited %.0f s", h.OldestLag().Seconds())
+	}
+	return "ok"
 }
 
 // OldestLag is the longest any due job has waited, over every queue.

@@ -10,7 +10,7 @@ import (
 // Every relation a workflow names (its sides) is declared with its record's model, and each
 // side of a dispute is told of what the other adds; a third party's addition reaches both.
 func TestSidesAreDeclaredRelationsAndHearEachOther(t *testing.T) {
-	for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow, measureFlow, investigationFlow} {
+	for _, wf := range allWorkflows {
 		for _, side := range wf.Sides {
 			if !slices.ContainsFunc(models.Relations[wf.Object], func(r models.Relation) bool { return r.Name == side }) {
 				t.Errorf("%s: side %s is no relation of a %s", wf.Kind, side, wf.Object)

@@ -26,10 +26,13 @@ type Engine struct {
 	EvidenceMaxBytes int64
 }
 
+// allWorkflows are every workflow of the portal.
+var allWorkflows = []*Workflow{complaintFlow, caseFlow, claimFlow, measureFlow, investigationFlow}
+
 // NewEngine builds the engine with every workflow of the portal.
 func NewEngine(store *models.Store, policy *models.Policy, calendar Calendar) (*Engine, error) {
 	e := &Engine{store: store, policy: policy, calendar: calendar, flows: map[string]*Workflow{}, DefaultJurisdiction: "330102"}
-	for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow, measureFlow, investigationFlow} {
+	for _, wf := range allWorkflows {
 		e.flows[wf.Kind] = wf
 	}
 	return e, nil

@@ -1,31 +1,20 @@
 package workflows
 
 import (
-	"encoding/json"
 	"testing"
-
-	"github.com/hzcbec/portal/views"
 )
 
 // A notice's mail names its record's kind and what happened in both languages: every kind and
 // every step that can write a notice (a filing, an action, a message, evidence) has its words in
 // every catalog, so no mail shows "mail.kind.claims" or "action.ship_return" raw.
 func TestEveryNoticeMailHasItsWordsInEveryLanguage(t *testing.T) {
-	for _, lang := range []string{"zh-CN", "en"} {
-		raw, err := views.Locales.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var catalog map[string]string
-		if err := json.Unmarshal(raw, &catalog); err != nil {
-			t.Fatal(err)
-		}
+	for lang, catalog := range catalogs(t) {
 		for _, id := range []string{"mail.subject", "mail.title", "mail.open", "mail.footer.user", "mail.footer.contact"} {
 			if catalog[id] == "" {
 				t.Errorf("%s: no %s", lang, id)
 			}
 		}
-		for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow, measureFlow, investigationFlow} {
+		for _, wf := range allWorkflows {
 			if catalog["mail.kind."+wf.Kind] == "" {
 				t.Errorf("%s: no mail.kind.%s", lang, wf.Kind)
 			}

@@ -14,16 +14,8 @@ var optionPrefix = map[string]string{"category": "category", "kind": "measure", 
 // Every value a form offers or a page shows of an action's fixed choices (a remedy, a reason
 // for refusal, an outcome) has its words in every catalog: no page shows "refund" raw.
 func TestEveryOptionHasItsWordsInEveryLanguage(t *testing.T) {
-	for _, lang := range []string{"zh-CN", "en"} {
-		raw, err := views.Locales.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var catalog map[string]string
-		if err := json.Unmarshal(raw, &catalog); err != nil {
-			t.Fatal(err)
-		}
-		for _, wf := range []*Workflow{complaintFlow, caseFlow, claimFlow, measureFlow, investigationFlow} {
+	for lang, catalog := range catalogs(t) {
+		for _, wf := range allWorkflows {
 			payloads := map[string]func() any{wf.Filing.Name: wf.Filing.Payload}
 			for _, a := range wf.Actions {
 				payloads[a.Name] = a.Payload
@@ -47,4 +39,22 @@ func TestEveryOptionHasItsWordsInEveryLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// catalogs are the message catalogs by language, as the views embed them.
+func catalogs(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, lang := range []string{"zh-CN", "en"} {
+		raw, err := views.Locales.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var catalog map[string]string
+		if err := json.Unmarshal(raw, &catalog); err != nil {
+			t.Fatal(err)
+		}
+		out[lang] = catalog
+	}
+	return out
 }
